@@ -1,0 +1,156 @@
+"""`yibao employer ...`: register, change and cancel employers; declare staff changes (REG-1, REG-4, CON-9)."""
+
+from __future__ import annotations
+
+import click
+
+from commands.options import (
+    db_option, document_refs, documents_option, effective_date, ledger_from, on_option, operator_option,
+    parse_settings, require_operator, stdout,
+)
+from ledger import validation
+from ledger.employer import UNIT_TYPES
+
+
+@click.group("employer")
+def command() -> None:
+    """Employers (参保单位).
+
+    Example:
+
+        yibao employer register --code 91640100MA76A1B2C3 --name 宁夏塞上建材有限公司 --type enterprise --on 2024-01-05
+    """
+
+
+@command.command("register")
+@click.option("--code", required=True, metavar="USCC", help="Unified social credit code (18 characters).")
+@click.option("--name", required=True)
+@click.option("--type", "unit_type", required=True, metavar="|".join(UNIT_TYPES))
+@on_option("Registration date YYYY-MM-DD (default: today).")
+@click.option("--founded", metavar="DATE", help="Founding date; registration is due within 30 days of it.")
+@click.option("--insured-from", metavar="DATE", help="Insurance start date (default: --on).")
+@click.option("--address")
+@click.option("--legal-rep", help="Legal representative (法定代表人).")
+@click.option("--bank-account")
+@click.option("--contact", help="Contact person and phone.")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def register(ctx, code, name, unit_type, on, founded, insured_from, address, legal_rep, bank_account, contact,
+             documents, operator):
+    """Register an employer (REG-1); a registration past the due days is accepted and flagged late.
+
+    Example:
+
+        yibao employer register --code 91640100MA76A1B2C3 --name 宁夏塞上建材有限公司 --type enterprise \\
+            --founded 2023-12-20 --on 2024-01-05 --operator clerk01
+    """
+    operator = require_operator(operator)
+    code = validation.credit_code(code, "code")
+    on_date = effective_date(on)
+    employer = ledger_from(ctx).register_employer(
+        code=code, name=validation.text(name, "name"), unit_type=validation.choice(unit_type, "type", UNIT_TYPES),
+        on=on_date, founded=validation.date(founded, "founded") if founded else None,
+        insured_from=validation.date(insured_from, "insured_from") if insured_from else None,
+        address=validation.text(address, "address", required=False),
+        legal_rep=validation.text(legal_rep, "legal_rep", required=False),
+        bank_account=validation.text(bank_account, "bank_account", required=False),
+        contact=validation.text(contact, "contact", required=False),
+        operator=operator, documents=document_refs(documents),
+    )
+    late = " (late: REG-1 registration due within 30 days of founding)" if employer.state_on(on_date).late else ""
+    stdout.print(f"registered employer {code}{late}")
+
+
+EMPLOYER_FIELDS = {
+    "name": lambda v, f: validation.text(v, f),
+    "unit_type": lambda v, f: validation.choice(v, f, UNIT_TYPES),
+    "address": lambda v, f: validation.text(v, f),
+    "legal_rep": lambda v, f: validation.text(v, f),
+    "bank_account": lambda v, f: validation.text(v, f),
+    "contact": lambda v, f: validation.text(v, f),
+}
+
+
+@command.command("change")
+@click.option("--code", required=True, metavar="USCC")
+@click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
+              help=f"A new value; FIELD is one of {', '.join(EMPLOYER_FIELDS)}. Repeat for several.")
+@click.option("--reason")
+@on_option()
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def change(ctx, code, settings, reason, on, documents, operator):
+    """Record a change of an employer's details (REG-3).
+
+    Example:
+
+        yibao employer change --code 91640100MA76A1B2C3 --set legal-rep=王芳 --on 2024-04-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    code = validation.credit_code(code, "code")
+    changes = parse_settings(settings, EMPLOYER_FIELDS)
+    ledger_from(ctx).change_employer(code=code, changes=changes, on=effective_date(on), operator=operator,
+                                     reason=validation.text(reason, "reason", required=False),
+                                     documents=document_refs(documents))
+    stdout.print(f"changed {', '.join(changes)} of employer {code}")
+
+
+@command.command("cancel")
+@click.option("--code", required=True, metavar="USCC")
+@click.option("--reason", required=True, help="Why the employer is cancelled (注销).")
+@on_option()
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def cancel(ctx, code, reason, on, documents, operator):
+    """Cancel an employer (REG-4): refused while it owes anything.
+
+    Example:
+
+        yibao employer cancel --code 91640100MA76A1B2C3 --reason 解散 --on 2024-12-31 --operator clerk01
+    """
+    operator = require_operator(operator)
+    code = validation.credit_code(code, "code")
+    ledger_from(ctx).cancel_employer(code=code, reason=validation.text(reason, "reason"), on=effective_date(on),
+                                     operator=operator, documents=document_refs(documents))
+    stdout.print(f"cancelled employer {code}")
+
+
+def staff_change(verb: str, summary: str):
+    """hire and leave share their options; only the ledger method differs."""
+
+    @click.option("--code", required=True, metavar="USCC")
+    @click.option("--id", "id_number", required=True, metavar="IDNO")
+    @click.option("--month", required=True, metavar="YYYY-MM",
+                  help="First month on the staff (hire) or first month off it (leave).")
+    @click.option("--declared-on", metavar="DATE", help="Date of the declaration (default: today); CON-9 cut-off.")
+    @documents_option
+    @operator_option
+    @db_option
+    @click.pass_context
+    def run(ctx, code, id_number, month, declared_on, documents, operator):
+        operator = require_operator(operator)
+        ledger = ledger_from(ctx)
+        effective = getattr(ledger, verb)(
+            code=validation.credit_code(code, "code"), id_number=validation.id_number(id_number, "id"),
+            month=validation.month(month, "month"), declared_on=effective_date(declared_on, "declared_on"),
+            operator=operator, documents=document_refs(documents),
+        )
+        note = "" if str(effective) == month else f" (CON-9: declared after the cut-off, so from {effective})"
+        stdout.print(f"{id_number} {summary} {code} from {effective}{note}")
+
+    run.__doc__ = (
+        f"Declare a staff {'increase' if verb == 'hire' else 'decrease'} (CON-9): due by the 25th of the month "
+        f"before, else a month later.\n\n    Example:\n\n        yibao employer {verb} --code 91640100MA76A1B2C3 "
+        f"--id 640104199003070015 --month 2024-05 --operator clerk01\n"
+    )
+    return command.command(verb)(run)
+
+
+staff_change("hire", "joins the staff of")
+staff_change("leave", "leaves the staff of")

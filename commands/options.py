@@ -1,0 +1,90 @@
+"""Option bundles shared by the command groups, and the small renderers they share."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+
+from ledger import validation
+from ledger.application import Ledger
+from ledger.errors import BadInput
+from ledger.storage import DEFAULT_URL
+
+from commands.context import open_ledger
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+
+def db_option(command: Callable) -> Callable:
+    """--db on every command as well as on the root group, so it can go anywhere on the line."""
+
+    def remember(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+        if value:
+            ctx.ensure_object(dict)["db"] = value
+
+    return click.option("--db", metavar="URL", expose_value=False, callback=remember, is_eager=True,
+                        help="sqlite:///path or postgresql://user:pw@host:port/db (env YIBAO_DB).")(command)
+
+
+def ledger_from(ctx: click.Context) -> Ledger:
+    """The ledger of this invocation, opened once."""
+    obj = ctx.ensure_object(dict)
+    if "ledger" not in obj:
+        url = obj.get("db") or os.environ.get("YIBAO_DB") or DEFAULT_URL
+        obj["ledger"] = open_ledger(url)
+        ctx.find_root().call_on_close(obj["ledger"].close)
+    return obj["ledger"]
+
+
+def operator_option(command: Callable) -> Callable:
+    return click.option("--operator", envvar="YIBAO_OPERATOR", metavar="NAME",
+                        help="Who records this (经办人); env YIBAO_OPERATOR. Required for every write.")(command)
+
+
+def require_operator(operator: str | None) -> str:
+    return validation.text(operator, "operator", limit=64) or ""
+
+
+def on_option(help_text: str = "Effective date YYYY-MM-DD (default: today).") -> Callable:
+    return click.option("--on", "on", metavar="DATE", help=help_text)
+
+
+def effective_date(text: str | None, field: str = "on") -> datetime.date:
+    return validation.date(text, field) if text else datetime.date.today()
+
+
+def documents_option(command: Callable) -> Callable:
+    return click.option("--document", "documents", multiple=True, metavar="REF",
+                        help="Reference of a supporting document; repeat for several.")(command)
+
+
+def document_refs(documents: tuple[str, ...]) -> list[str]:
+    return [validation.text(d, "document") for d in documents]
+
+
+def json_option(command: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document and nothing else.")(command)
+
+
+def print_json(document: Any) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def parse_settings(pairs: tuple[str, ...], parsers: dict[str, Callable[[str, str], Any]]) -> dict[str, Any]:
+    """`--set FIELD=VALUE` pairs, each value parsed by its field's parser; unknown fields refused."""
+    if not pairs:
+        raise BadInput("set", "give at least one --set FIELD=VALUE")
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        field = field.strip().replace("-", "_")
+        if not sep or field not in parsers:
+            raise BadInput("set", f"{pair!r}: expected FIELD=VALUE with FIELD one of {', '.join(parsers)}")
+        changes[field] = parsers[field](value.strip(), field)
+    return changes

@@ -1,0 +1,38 @@
+"""`yibao status`: a person's standing on a date, as known at a moment."""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+from rich.table import Table
+
+from commands.options import db_option, effective_date, json_option, ledger_from, print_json, stdout
+from ledger import validation
+from projections.status import status
+
+
+@click.command("status")
+@click.argument("id_number", metavar="IDNO")
+@click.option("--on", metavar="DATE", help="The date asked about (default: today).")
+@click.option("--known-at", metavar="TS", help="Use only what had been recorded by this moment (default: now).")
+@json_option
+@db_option
+@click.pass_context
+def command(ctx, id_number, on, known_at, as_json):
+    """Print a person's status on a date as the ledger knew it at a moment.
+
+    Example:
+
+        yibao status 640104199003070015 --on 2024-01-31 --known-at 2024-03-01T00:00:00Z --json
+    """
+    id_number = validation.id_number(id_number, "IDNO")
+    moment = validation.timestamp(known_at) if known_at else datetime.datetime.now(datetime.timezone.utc)
+    document = status(ledger_from(ctx).person_history(id_number), effective_date(on), moment)
+    if as_json:
+        print_json(document)
+        return
+    table = Table(title=f"status of {id_number}", show_header=False)
+    for key, value in document.items():
+        table.add_row(key, "-" if value is None else str(value))
+    stdout.print(table)

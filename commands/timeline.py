@@ -1,0 +1,52 @@
+"""`yibao timeline`: every fact of a person (or employer) in recorded order, as known at a moment."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+
+from commands.options import db_option, json_option, ledger_from, print_json, stdout
+from ledger import validation
+from ledger.errors import BadInput
+from projections.timeline import timeline
+
+
+@click.command("timeline")
+@click.argument("number", metavar="IDNO")
+@click.option("--known-at", metavar="TS", help="Show only what had been recorded by this moment (ISO 8601; UTC if no zone).")
+@json_option
+@db_option
+@click.pass_context
+def command(ctx, number, known_at, as_json):
+    """List a person's events (or an employer's, given a credit code), reversed ones marked.
+
+    Example:
+
+        yibao timeline 640104199003070015 --known-at 2024-03-01T00:00:00Z --json
+    """
+    moment = validation.timestamp(known_at) if known_at else None
+    ledger = ledger_from(ctx)
+    rows = timeline(_history(ledger, number, moment))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"timeline of {number}" + (f" as known at {moment.isoformat()}" if moment else ""))
+    for column in ("seq", "type", "effective", "recorded at (UTC)", "operator", "data"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        mark = f"[strike]{row['type']}[/] (reversed by {row['reversed_by']})" if row["reversed_by"] else row["type"]
+        data = json.dumps(row["data"], ensure_ascii=False)
+        table.add_row(str(row["seq"]), mark, str(row["effective"]), row["recorded_at"][:19], row["operator"], data)
+    stdout.print(table)
+
+
+def _history(ledger, number, moment):
+    """An ID number is all digits but a final check character; a credit code has letters."""
+    if len(number) == 18 and number[:17].isdigit():
+        return ledger.person_history(validation.id_number(number, "IDNO"), moment)
+    try:
+        return ledger.employer_history(validation.credit_code(number, "IDNO"), moment)
+    except BadInput:
+        raise BadInput("IDNO", f"{number!r} is neither a citizen ID number nor a credit code") from None

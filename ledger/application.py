@@ -1,0 +1,191 @@
+"""The ledger application: look up a stream, ask it to decide, save what it decided (in one transaction)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
+
+from ledger import history, validation
+from ledger.employer import Employer
+from ledger.errors import BadInput, RuleViolation, StorageFailure
+from ledger.events import LedgerEvent
+from ledger.month import Month
+from ledger.person import IdNumberIndex, Person
+from ledger.policy import Policy
+from ledger.staffing import registration_is_late, staff_change_month
+from ledger.transcodings import DateAsISO, MonthAsISO
+
+
+class Ledger(Application):
+    name = "yibao"
+
+    def __init__(self, env: dict[str, str] | None = None, policy: Policy | None = None):
+        super().__init__(env)
+        self.policy = policy or Policy.defaults()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(MonthAsISO())
+
+    # -- reading streams ---------------------------------------------------------------
+
+    def find_person(self, id_number: str) -> Person:
+        try:
+            index = self.repository.get(IdNumberIndex.id_for(id_number))
+        except AggregateNotFoundError:
+            raise RuleViolation("REG-2", f"no person is registered with ID number {id_number}") from None
+        return self.repository.get(index.person_id)
+
+    def find_employer(self, code: str) -> Employer:
+        try:
+            return self.repository.get(Employer.id_for(code))
+        except AggregateNotFoundError:
+            raise RuleViolation("REG-1", f"no employer is registered with credit code {code}") from None
+
+    def person_history(self, id_number: str, known_at: datetime.datetime | None = None) -> list[LedgerEvent]:
+        return history.known_at(self.find_person(id_number).history, known_at)
+
+    def employer_history(self, code: str, known_at: datetime.datetime | None = None) -> list[LedgerEvent]:
+        return history.known_at(self.find_employer(code).history, known_at)
+
+    # -- employers -----------------------------------------------------------------------
+
+    def register_employer(self, *, code: str, name: str, unit_type: str, on: datetime.date,
+                          founded: datetime.date | None = None, insured_from: datetime.date | None = None,
+                          address: str | None = None, legal_rep: str | None = None,
+                          bank_account: str | None = None, contact: str | None = None,
+                          operator: str, documents: list[str] = ()) -> Employer:
+        if Employer.id_for(code) in self.repository:
+            raise RuleViolation("REG-1", f"employer {code} is already registered")
+        employer = Employer.register(
+            code=code, name=name, unit_type=unit_type, address=address, legal_rep=legal_rep,
+            bank_account=bank_account, contact=contact, founded=founded, insured_from=insured_from or on,
+            late=registration_is_late(self.policy, founded, on), on=on, operator=operator,
+            documents=list(documents),
+        )
+        self.commit(employer)
+        return employer
+
+    def change_employer(self, *, code: str, changes: dict[str, Any], on: datetime.date, operator: str,
+                        reason: str | None = None, documents: list[str] = ()) -> None:
+        employer = self.find_employer(code)
+        employer.change(changes=changes, reason=reason, on=on, operator=operator, documents=list(documents))
+        self.commit(employer)
+
+    def cancel_employer(self, *, code: str, reason: str, on: datetime.date, operator: str,
+                        documents: list[str] = ()) -> None:
+        employer = self.find_employer(code)
+        owed = Decimal("0.00")  # contributions and their arrears are not recorded yet: nothing can be owed
+        employer.cancel(reason=reason, owed=owed, on=on, operator=operator, documents=list(documents))
+        self.commit(employer)
+
+    def hire(self, *, code: str, id_number: str, month: Month, declared_on: datetime.date, operator: str,
+             documents: list[str] = ()) -> Month:
+        """CON-9: returns the month the hire takes effect, after the cut-off."""
+        employer, person = self.find_employer(code), self.find_person(id_number)
+        effective = staff_change_month(self.policy, month, declared_on)
+        person.require_registered(effective.last_day)
+        employer.hire(person_id=person.id, id_number=id_number, requested_month=month, month=effective,
+                      declared_on=declared_on, operator=operator, documents=list(documents))
+        self.commit(employer)
+        return effective
+
+    def leave(self, *, code: str, id_number: str, month: Month, declared_on: datetime.date, operator: str,
+              documents: list[str] = ()) -> Month:
+        employer, person = self.find_employer(code), self.find_person(id_number)
+        effective = staff_change_month(self.policy, month, declared_on)
+        employer.leave(person_id=person.id, id_number=id_number, requested_month=month, month=effective,
+                       declared_on=declared_on, operator=operator, documents=list(documents))
+        self.commit(employer)
+        return effective
+
+    # -- persons -------------------------------------------------------------------------
+
+    def register_person(self, *, id_number: str, name: str, sex: str, scheme: str, on: datetime.date,
+                        employer: str | None = None, birth: datetime.date | None = None,
+                        hukou: str | None = None, phone: str | None = None, address: str | None = None,
+                        operator: str, documents: list[str] = ()) -> Person:
+        """REG-2; a person cancelled earlier registers again on the same stream (MON-3)."""
+        employing = self._employer_for_registration(scheme, employer, on)
+        index_id = IdNumberIndex.id_for(id_number)
+        if index_id in self.repository:
+            person = self.find_person(id_number)
+            person.reregister(scheme=scheme, employer=employer, on=on, operator=operator, documents=list(documents))
+            new = [person]
+        else:
+            person = Person.register(
+                id_number=id_number, name=name, sex=sex, birth=birth or validation.birth_date_of(id_number),
+                scheme=scheme, employer=employer, hukou=hukou, phone=phone, address=address, on=on,
+                operator=operator, documents=list(documents),
+            )
+            new = [person, IdNumberIndex.point(id_number, person.id)]
+        if employing is not None:
+            # The registration form is the employer's declaration of a new member of staff.
+            employing.hire(person_id=person.id, id_number=id_number, requested_month=Month.of(on),
+                           month=Month.of(on), declared_on=on, operator=operator, documents=list(documents))
+            new.append(employing)
+        self.commit(*new)
+        return person
+
+    def _employer_for_registration(self, scheme: str, code: str | None, on: datetime.date) -> Employer | None:
+        if scheme == "employee" and code is None:
+            raise BadInput("employer", "an employee-scheme registration names its employer (--employer USCC)")
+        if scheme != "employee" and code is not None:
+            raise BadInput("employer", f"a {scheme} registration has no employer")
+        if code is None:
+            return None
+        employer = self.find_employer(code)
+        employer.require_registered(on)
+        return employer
+
+    def change_person(self, *, id_number: str, changes: dict[str, Any], on: datetime.date, operator: str,
+                      reason: str | None = None, documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        state = person.state_on(on)
+        new_number = changes.get("id_number", state.id_number)
+        new_birth = changes.get("birth", state.birth)
+        if validation.birth_date_of(new_number) != new_birth:
+            raise BadInput("birth", f"{new_birth} does not agree with the ID number {new_number}")
+        person.change(changes=changes, reason=reason, on=on, operator=operator, documents=list(documents))
+        new: list[Any] = [person]
+        if "id_number" in changes:
+            if IdNumberIndex.id_for(new_number) in self.repository:
+                raise RuleViolation("REG-2", f"ID number {new_number} already belongs to a registered person")
+            new.append(IdNumberIndex.point(new_number, person.id))
+        self.commit(*new)
+
+    def cancel_person(self, *, id_number: str, reason: str, on: datetime.date, operator: str,
+                      documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.cancel(reason=reason, on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+
+    # -- corrections ---------------------------------------------------------------------
+
+    def correct_person(self, *, id_number: str, seq: int, reason: str, on: datetime.date, operator: str) -> None:
+        person = self.find_person(id_number)
+        person.reverse(seq=seq, reason=reason, on=on, operator=operator)
+        self.commit(person)
+
+    def correct_employer(self, *, code: str, seq: int, reason: str, on: datetime.date, operator: str) -> None:
+        employer = self.find_employer(code)
+        employer.reverse(seq=seq, reason=reason, on=on, operator=operator)
+        self.commit(employer)
+
+    # -- saving --------------------------------------------------------------------------
+
+    def commit(self, *aggregates: Any) -> None:
+        """Save every decision in one transaction, or nothing."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise StorageFailure(
+                "another clerk changed the same record at the same moment; nothing was written, try again"
+            ) from None
+        except PersistenceError as error:
+            raise StorageFailure(f"the store failed ({error}); nothing was written") from None

@@ -1,0 +1,39 @@
+"""The ledger's expected failures, each mapped to one CLI exit code (DESIGN.md)."""
+
+
+class LedgerError(Exception):
+    """Base of every expected failure; `exit_code` is the CLI contract's."""
+
+    exit_code = 1
+
+
+class RuleViolation(LedgerError):
+    """A command the rules forbid; the message starts with the rule id (`REG-4: ...`)."""
+
+    exit_code = 1
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(f"{rule}: {message}")
+        self.rule = rule
+
+
+class BadInput(LedgerError):
+    """Malformed input; the message starts with the field's name."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class NotInitialised(LedgerError):
+    """The database has no (or an older) ledger schema: `yibao init` is the cure."""
+
+    exit_code = 2
+
+
+class StorageFailure(LedgerError):
+    """The store could not be read or written, or a concurrent writer won; nothing was written."""
+
+    exit_code = 3

@@ -1,0 +1,90 @@
+"""The insured person (参保人员): one stream per person, found by citizen ID number (REG-2)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID, NAMESPACE_URL, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from ledger import history
+from ledger.errors import RuleViolation
+from ledger.events import EventReversed, LedgerEvent
+from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
+from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
+
+SCHEMES = ("employee", "flexible", "resident")
+CANCEL_REASONS = ("death", "missing", "abroad", "left")
+CHANGEABLE_FIELDS = ("name", "sex", "id_number", "birth", "hukou", "phone", "address")
+
+
+class Person(Aggregate):
+    def __init__(self) -> None:
+        self.history: list[LedgerEvent] = []
+
+    @classmethod
+    def register(cls, **fields: Any) -> Person:
+        return cls._create(PersonRegistered, id=uuid4(), **fields)
+
+    def state_on(self, on: datetime.date) -> PersonState:
+        return person_state(self.history, on)
+
+    def reregister(self, *, scheme: str, employer: str | None, on: datetime.date, operator: str,
+                   documents: list[str]) -> None:
+        state = self.state_on(on)
+        if state.registered:
+            raise RuleViolation("REG-2", f"{state.id_number} is already registered ({state.scheme}) on {on}")
+        self.trigger_event(PersonReregistered, scheme=scheme, employer=employer, on=on,
+                           operator=operator, documents=documents)
+
+    def change(self, *, changes: dict[str, Any], reason: str | None, on: datetime.date, operator: str,
+               documents: list[str]) -> None:
+        state = self.require_registered(on)
+        identity = sorted(set(changes) & IDENTITY_FIELDS)
+        if identity and not documents:
+            raise RuleViolation("REG-3", f"changing {', '.join(identity)} needs a supporting --document")
+        unchanged = [f for f, value in changes.items() if getattr(state, f) == value]
+        if unchanged:
+            raise RuleViolation("REG-3", f"{', '.join(unchanged)} already has that value")
+        self.trigger_event(PersonChanged, changes=changes, reason=reason, on=on, operator=operator,
+                           documents=documents)
+
+    def cancel(self, *, reason: str, on: datetime.date, operator: str, documents: list[str]) -> None:
+        self.require_registered(on)
+        self.trigger_event(PersonCancelled, reason=reason, on=on, operator=operator, documents=documents)
+
+    def reverse(self, *, seq: int, reason: str, on: datetime.date, operator: str) -> None:
+        history.check_reversible(self.history, seq)
+        self.trigger_event(EventReversed, seq=seq, reason=reason, on=on, operator=operator, documents=[])
+
+    def require_registered(self, on: datetime.date) -> PersonState:
+        state = self.state_on(on)
+        if state.cancelled_reason:
+            raise RuleViolation(
+                "REG-5", f"{state.id_number} was cancelled ({state.cancelled_reason}) on {state.cancelled_on}"
+            )
+        if not state.registered:
+            raise RuleViolation("REG-2", f"{state.id_number} is not registered on {on}")
+        return state
+
+
+class IdNumberIndex(Aggregate):
+    """Points an ID number at its person; one per number ever held, so old numbers still find them (REG-3).
+
+    Its id is derived from the number, so a second registration of a number conflicts in the store.
+    """
+
+    class Created(Aggregate.Created):
+        person_id: UUID
+
+    def __init__(self, person_id: UUID) -> None:
+        self.person_id = person_id
+
+    @staticmethod
+    def id_for(id_number: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"yibao:person:{id_number}")
+
+    @classmethod
+    def point(cls, id_number: str, person_id: UUID) -> IdNumberIndex:
+        return cls._create(cls.Created, id=cls.id_for(id_number), person_id=person_id)

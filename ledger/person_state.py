@@ -1,0 +1,54 @@
+"""A person's registration state on a date: a pure fold over the facts that stand."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from ledger import history
+from ledger.events import LedgerEvent
+from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
+
+IDENTITY_FIELDS = frozenset({"name", "sex", "id_number", "birth"})
+
+
+@dataclass(frozen=True)
+class PersonState:
+    id_number: str | None = None
+    name: str | None = None
+    sex: str | None = None
+    birth: datetime.date | None = None
+    scheme: str | None = None
+    hukou: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    registered: bool = False
+    registered_on: datetime.date | None = None
+    cancelled_reason: str | None = None
+    cancelled_on: datetime.date | None = None
+
+
+def person_state(events: Iterable[LedgerEvent], on: datetime.date) -> PersonState:
+    """Fold the standing facts effective by `on` (known-at filtering is the caller's, see history.known_at)."""
+    events = list(events)
+    first = events[0] if events else None
+    # Before (or without) a standing registration, still say who the stream is about.
+    state = PersonState(id_number=first.id_number, name=first.name) if isinstance(first, PersonRegistered) else PersonState()
+    for event in history.standing(events):
+        if event.effective_date > on:
+            break
+        if isinstance(event, PersonRegistered):
+            state = PersonState(
+                id_number=event.id_number, name=event.name, sex=event.sex, birth=event.birth,
+                scheme=event.scheme, hukou=event.hukou, phone=event.phone,
+                address=event.address, registered=True, registered_on=event.on,
+            )
+        elif isinstance(event, PersonReregistered):
+            state = replace(state, scheme=event.scheme, registered=True,
+                            registered_on=event.on, cancelled_reason=None, cancelled_on=None)
+        elif isinstance(event, PersonChanged):
+            state = replace(state, **event.changes)
+        elif isinstance(event, PersonCancelled):
+            state = replace(state, registered=False, cancelled_reason=event.reason, cancelled_on=event.on)
+    return state

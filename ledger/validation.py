@@ -1,0 +1,100 @@
+"""Validation at the edge: turn clerks' text into typed values or refuse, naming the field.
+
+Nothing that fails here reaches the store.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
+
+from ledger.errors import BadInput
+from ledger.month import Month
+
+FEN = Decimal("0.01")
+
+
+def id_number(text: str, field: str = "id_number") -> str:
+    """Citizen ID number (公民身份号码): 18 chars, MOD 11-2 check digit, a real birth date."""
+    try:
+        return ric.validate(text)
+    except ValidationError as error:
+        raise BadInput(field, f"{text!r} is not a valid citizen ID number ({error.message})") from None
+
+
+def birth_date_of(number: str) -> datetime.date:
+    return ric.get_birth_date(number)
+
+
+def sex_of(number: str) -> str:
+    """The order code's last digit is odd for men, even for women (GB 11643)."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def credit_code(text: str, field: str = "code") -> str:
+    """Unified social credit code (统一社会信用代码), GB 32100 check character."""
+    try:
+        return uscc.validate(text)
+    except ValidationError as error:
+        raise BadInput(field, f"{text!r} is not a valid unified social credit code ({error.message})") from None
+
+
+def date(text: str, field: str = "on") -> datetime.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(field, f"{text!r} is not a real YYYY-MM-DD date") from None
+
+
+def month(text: str, field: str = "month") -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise BadInput(field, f"{text!r} is not a YYYY-MM month") from None
+
+
+def money(text: str, field: str = "amount") -> Decimal:
+    """A non-negative amount in yuan with at most two decimal places (fen)."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise BadInput(field, f"{text!r} is not a decimal amount") from None
+    if not amount.is_finite() or amount < 0:
+        raise BadInput(field, f"{text!r} must be a non-negative amount")
+    if amount != amount.quantize(FEN):
+        raise BadInput(field, f"{text!r} has more than two decimal places (fen)")
+    return amount.quantize(FEN)
+
+
+def timestamp(text: str, field: str = "known_at") -> datetime.datetime:
+    """An ISO 8601 moment; a date means its midnight, and no zone means UTC."""
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(field, f"{text!r} is not an ISO 8601 timestamp") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment
+
+
+def text(value: str | None, field: str, *, required: bool = True, limit: int = 200) -> str | None:
+    """Free text: trimmed, bounded, and present when required."""
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise BadInput(field, "must not be empty")
+        return None
+    if len(value) > limit:
+        raise BadInput(field, f"longer than {limit} characters")
+    return value
+
+
+def choice(value: str, field: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise BadInput(field, f"{value!r} is not one of {', '.join(allowed)}")
+    return value

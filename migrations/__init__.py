@@ -1,0 +1,1 @@
+"""Numbered SQL files for the projection tables, one folder per dialect, applied by `yibao init`."""
