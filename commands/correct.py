@@ -23,7 +23,7 @@ def command(ctx, id_number, code, seq, reason, on, operator):
 
     Example:
 
-        yibao correct --id 640104199003070015 --seq 2 --reason "address typed for the wrong person" --operator clerk01
+        yibao correct --id 640102199003070011 --seq 2 --reason "address typed for the wrong person" --operator clerk01
     """
     operator = require_operator(operator)
     if (id_number is None) == (code is None):

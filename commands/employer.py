@@ -18,7 +18,7 @@ def command() -> None:
 
     Example:
 
-        yibao employer register --code 91640100MA76A1B2C3 --name 宁夏塞上建材有限公司 --type enterprise --on 2024-01-05
+        yibao employer register --code 91640100MA76A1B2CR --name 宁夏塞上建材有限公司 --type enterprise --on 2024-01-05
     """
 
 
@@ -43,7 +43,7 @@ def register(ctx, code, name, unit_type, on, founded, insured_from, address, leg
 
     Example:
 
-        yibao employer register --code 91640100MA76A1B2C3 --name 宁夏塞上建材有限公司 --type enterprise \\
+        yibao employer register --code 91640100MA76A1B2CR --name 宁夏塞上建材有限公司 --type enterprise \\
             --founded 2023-12-20 --on 2024-01-05 --operator clerk01
     """
     operator = require_operator(operator)
@@ -88,7 +88,7 @@ def change(ctx, code, settings, reason, on, documents, operator):
 
     Example:
 
-        yibao employer change --code 91640100MA76A1B2C3 --set legal-rep=王芳 --on 2024-04-01 --operator clerk01
+        yibao employer change --code 91640100MA76A1B2CR --set legal-rep=王芳 --on 2024-04-01 --operator clerk01
     """
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
@@ -112,7 +112,7 @@ def cancel(ctx, code, reason, on, documents, operator):
 
     Example:
 
-        yibao employer cancel --code 91640100MA76A1B2C3 --reason 解散 --on 2024-12-31 --operator clerk01
+        yibao employer cancel --code 91640100MA76A1B2CR --reason 解散 --on 2024-12-31 --operator clerk01
     """
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
@@ -146,8 +146,8 @@ def staff_change(verb: str, summary: str):
 
     run.__doc__ = (
         f"Declare a staff {'increase' if verb == 'hire' else 'decrease'} (CON-9): due by the 25th of the month "
-        f"before, else a month later.\n\n    Example:\n\n        yibao employer {verb} --code 91640100MA76A1B2C3 "
-        f"--id 640104199003070015 --month 2024-05 --operator clerk01\n"
+        f"before, else a month later.\n\n    Example:\n\n        yibao employer {verb} --code 91640100MA76A1B2CR "
+        f"--id 640102199003070011 --month 2024-05 --operator clerk01\n"
     )
     return command.command(verb)(run)
 

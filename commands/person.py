@@ -21,7 +21,7 @@ def command() -> None:
 
     Example:
 
-        yibao person register --id 640104199003070015 --name 马明 --sex M --scheme flexible --on 2024-03-01
+        yibao person register --id 640102199003070011 --name 马明 --sex M --scheme flexible --on 2024-03-01
     """
 
 
@@ -45,8 +45,8 @@ def register(ctx, id_number, name, sex, scheme, on, employer, birth, hukou, phon
 
     Example:
 
-        yibao person register --id 640104199003070015 --name 马明 --sex M --scheme employee \\
-            --employer 91640100MA76A1B2C3 --on 2024-03-01 --operator clerk01
+        yibao person register --id 640102199003070011 --name 马明 --sex M --scheme employee \\
+            --employer 91640100MA76A1B2CR --on 2024-03-01 --operator clerk01
     """
     operator = require_operator(operator)
     id_number = validation.id_number(id_number, "id")
@@ -94,7 +94,7 @@ def change(ctx, id_number, settings, reason, on, documents, operator):
 
     Example:
 
-        yibao person change --id 640104199003070015 --set address=银川市金凤区 --on 2024-05-01 --operator clerk01
+        yibao person change --id 640102199003070011 --set address=银川市金凤区 --on 2024-05-01 --operator clerk01
     """
     operator = require_operator(operator)
     id_number = validation.id_number(id_number, "id")
@@ -119,7 +119,7 @@ def cancel(ctx, id_number, reason, on, documents, operator):
 
     Example:
 
-        yibao person cancel --id 640104199003070015 --reason death --on 2024-06-10 --document 死亡证明-2024-118 --operator clerk01
+        yibao person cancel --id 640102199003070011 --reason death --on 2024-06-10 --document 死亡证明-2024-118 --operator clerk01
     """
     operator = require_operator(operator)
     id_number = validation.id_number(id_number, "id")

@@ -24,7 +24,7 @@ def command(ctx, id_number, on, known_at, as_json):
 
     Example:
 
-        yibao status 640104199003070015 --on 2024-01-31 --known-at 2024-03-01T00:00:00Z --json
+        yibao status 640102199003070011 --on 2024-01-31 --known-at 2024-03-01T00:00:00Z --json
     """
     id_number = validation.id_number(id_number, "IDNO")
     moment = validation.timestamp(known_at) if known_at else datetime.datetime.now(datetime.timezone.utc)

@@ -24,7 +24,7 @@ def command(ctx, number, known_at, as_json):
 
     Example:
 
-        yibao timeline 640104199003070015 --known-at 2024-03-01T00:00:00Z --json
+        yibao timeline 640102199003070011 --known-at 2024-03-01T00:00:00Z --json
     """
     moment = validation.timestamp(known_at) if known_at else None
     ledger = ledger_from(ctx)
@@ -33,13 +33,21 @@ def command(ctx, number, known_at, as_json):
         print_json(rows)
         return
     table = Table(title=f"timeline of {number}" + (f" as known at {moment.isoformat()}" if moment else ""))
-    for column in ("seq", "type", "effective", "recorded at (UTC)", "operator", "data"):
+    for column in ("seq", "type", "effective", "recorded at (UTC)", "operator", "reversed by", "data"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        mark = f"[strike]{row['type']}[/] (reversed by {row['reversed_by']})" if row["reversed_by"] else row["type"]
-        data = json.dumps(row["data"], ensure_ascii=False)
-        table.add_row(str(row["seq"]), mark, str(row["effective"]), row["recorded_at"][:19], row["operator"], data)
+        kind = f"[strike]{row['type']}[/]" if row["reversed_by"] else row["type"]
+        table.add_row(str(row["seq"]), kind, str(row["effective"]), row["recorded_at"][:19].replace("T", " "),
+                      row["operator"], str(row["reversed_by"] or ""), _compact(row["data"]))
     stdout.print(table)
+
+
+def _compact(data: dict) -> str:
+    """key=value, leaving out what is empty, so a row reads like the clerk's form."""
+    return ", ".join(
+        f"{key}={json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}"
+        for key, value in data.items() if value not in (None, [], {}, "")
+    )
 
 
 def _history(ledger, number, moment):

@@ -165,6 +165,13 @@ class Ledger(Application):
         person.cancel(reason=reason, on=on, operator=operator, documents=list(documents))
         self.commit(person)
 
+    def record_receipt(self, *, id_number: str, month: Month, amount: Decimal, on: datetime.date, operator: str,
+                       source: str = "counter", documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.record_receipt(month=month, amount=amount, received_on=on, source=source, operator=operator,
+                              documents=list(documents))
+        self.commit(person)
+
     # -- corrections ---------------------------------------------------------------------
 
     def correct_person(self, *, id_number: str, seq: int, reason: str, on: datetime.date, operator: str) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
-from uuid import UUID, NAMESPACE_URL, uuid4, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from ledger import history
+from ledger.contribution_events import ContributionReceived
 from ledger.errors import RuleViolation
 from ledger.events import EventReversed, LedgerEvent
+from ledger.month import Month
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
 
@@ -53,6 +56,13 @@ class Person(Aggregate):
     def cancel(self, *, reason: str, on: datetime.date, operator: str, documents: list[str]) -> None:
         self.require_registered(on)
         self.trigger_event(PersonCancelled, reason=reason, on=on, operator=operator, documents=documents)
+
+    def record_receipt(self, *, month: Month, amount: Decimal, received_on: datetime.date, source: str,
+                       operator: str, documents: list[str]) -> None:
+        """CON-6: record money received for a month the person was registered in."""
+        self.require_registered(month.last_day)
+        self.trigger_event(ContributionReceived, month=month, amount=amount, received_on=received_on, source=source,
+                           operator=operator, documents=documents)
 
     def reverse(self, *, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         history.check_reversible(self.history, seq)

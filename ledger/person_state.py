@@ -28,6 +28,11 @@ class PersonState:
     cancelled_reason: str | None = None
     cancelled_on: datetime.date | None = None
 
+    @property
+    def maternity_insured(self) -> bool:
+        """REG-6: maternity insurance has no registration of its own; employee registration carries it."""
+        return self.registered and self.scheme == "employee"
+
 
 def person_state(events: Iterable[LedgerEvent], on: datetime.date) -> PersonState:
     """Fold the standing facts effective by `on` (known-at filtering is the caller's, see history.known_at)."""

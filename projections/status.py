@@ -23,6 +23,7 @@ def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.date
         "registered": state.registered,
         "registered_on": plain(state.registered_on),
         "cancelled": cancelled,
+        "maternity_insured": state.maternity_insured,
         # Filled by the contribution, eligibility, account and maternity projections as they arrive.
         "benefits": None,
         "contribution_months": None,

@@ -1,0 +1,139 @@
+"""The application on SQLite and PostgreSQL: what is saved comes back, lookups, uniqueness, corrections."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from commands.context import open_ledger
+from ledger import history
+from ledger.errors import BadInput, RuleViolation
+from ledger.month import Month
+from projections.status import status
+
+D = datetime.date
+
+
+def register_employer(ledger, code, on=D(2024, 1, 5)):
+    return ledger.register_employer(code=code, name="宁夏塞上建材有限公司", unit_type="enterprise", on=on,
+                                    operator="clerk01")
+
+
+def register_person(ledger, number, scheme="flexible", on=D(2024, 3, 1), employer=None):
+    return ledger.register_person(id_number=number, name="马明", sex="M", scheme=scheme, on=on,
+                                  employer=employer, operator="clerk01")
+
+
+def test_reg_2_a_person_is_found_by_id_number_after_reopening(store_url, ledger, make_id):
+    number = make_id()
+    register_person(ledger, number)
+    reopened = open_ledger(store_url)
+    try:
+        person = reopened.find_person(number)
+        assert person.state_on(D(2024, 3, 1)).id_number == number
+        assert person.history[0].on == D(2024, 3, 1)  # dates survive the round trip through the store
+    finally:
+        reopened.close()
+
+
+def test_reg_2_the_same_id_number_is_not_registered_twice(ledger, make_id):
+    number = make_id()
+    register_person(ledger, number)
+    with pytest.raises(RuleViolation, match="REG-2: .* already registered"):
+        register_person(ledger, number, scheme="resident", on=D(2024, 6, 1))
+
+
+def test_reg_3_a_person_is_found_by_old_and_new_id_number_after_a_change(ledger, make_id):
+    old, new = make_id(), make_id()
+    register_person(ledger, old)
+    ledger.change_person(id_number=old, changes={"id_number": new}, on=D(2024, 4, 1), operator="clerk02",
+                         documents=["户籍证明-2024-77"])
+    assert ledger.find_person(new).id == ledger.find_person(old).id
+    assert ledger.find_person(old).state_on(D(2024, 4, 1)).id_number == new
+    assert ledger.find_person(old).state_on(D(2024, 3, 31)).id_number == old
+
+
+def test_reg_3_an_id_number_change_must_agree_with_the_birth_date(ledger, make_id):
+    old = make_id(birth=D(1990, 1, 1))
+    register_person(ledger, old)
+    with pytest.raises(BadInput, match="birth"):
+        ledger.change_person(id_number=old, changes={"id_number": make_id(birth=D(1991, 1, 1))}, on=D(2024, 4, 1),
+                             operator="c", documents=["x"])
+
+
+def test_reg_3_an_id_number_already_held_by_another_person_is_refused(ledger, make_id):
+    first, second = make_id(), make_id()
+    register_person(ledger, first)
+    register_person(ledger, second)
+    with pytest.raises(RuleViolation, match="REG-2"):
+        ledger.change_person(id_number=first, changes={"id_number": second}, on=D(2024, 4, 1), operator="c",
+                             documents=["x"])
+    assert ledger.find_person(second).id != ledger.find_person(first).id
+
+
+def test_reg_2_employee_registration_puts_the_person_on_the_employers_staff(ledger, make_id, make_code):
+    code, number = make_code(), make_id()
+    register_employer(ledger, code)
+    person = register_person(ledger, number, scheme="employee", employer=code)
+    assert ledger.find_employer(code).state_on(D(2024, 3, 1)).staff == {person.id: number}
+
+
+def test_reg_2_an_employee_registration_needs_a_registered_employer(ledger, make_id, make_code):
+    with pytest.raises(RuleViolation, match="REG-1: no employer"):
+        register_person(ledger, make_id(), scheme="employee", employer=make_code())
+    with pytest.raises(BadInput, match="employer"):
+        register_person(ledger, make_id(), scheme="employee")
+
+
+def test_con_9_hire_and_leave_change_the_staff_from_the_effective_month(ledger, make_id, make_code):
+    code, number = make_code(), make_id()
+    register_employer(ledger, code)
+    register_person(ledger, number)
+    assert ledger.hire(code=code, id_number=number, month=Month(2024, 4), declared_on=D(2024, 3, 28),
+                       operator="c") == Month(2024, 5)
+    assert ledger.leave(code=code, id_number=number, month=Month(2024, 9), declared_on=D(2024, 8, 1),
+                        operator="c") == Month(2024, 9)
+    staff_in = lambda day: set(ledger.find_employer(code).state_on(day).staff.values())
+    assert (staff_in(D(2024, 4, 30)), staff_in(D(2024, 5, 1)), staff_in(D(2024, 9, 1))) == (set(), {number}, set())
+
+
+def test_mon_3_a_cancelled_person_registers_again_on_the_same_record(ledger, make_id):
+    number = make_id()
+    first = register_person(ledger, number)
+    ledger.cancel_person(id_number=number, reason="left", on=D(2024, 6, 30), operator="c")
+    again = register_person(ledger, number, scheme="resident", on=D(2025, 1, 1))
+    assert again.id == first.id
+    assert [type(e).__name__ for e in ledger.person_history(number)] == [
+        "PersonRegistered", "PersonCancelled", "PersonReregistered"]
+
+
+def test_aud_2_a_correction_is_stored_and_the_reversed_event_kept(ledger, make_id):
+    number = make_id()
+    register_person(ledger, number)
+    ledger.change_person(id_number=number, changes={"address": "错误"}, on=D(2024, 5, 1), operator="c")
+    ledger.correct_person(id_number=number, seq=2, reason="wrong form", on=D(2024, 5, 3), operator="c2")
+    events = ledger.person_history(number)
+    assert [e.originator_version for e in events] == [1, 2, 3]
+    assert history.reversals(events) == {2: 3}
+    assert ledger.find_person(number).state_on(D(2024, 6, 1)).address is None
+
+
+def test_reg_4_employer_cancellation_refused_twice_and_corrections_by_code(ledger, make_code):
+    code = make_code()
+    register_employer(ledger, code)
+    ledger.cancel_employer(code=code, reason="解散", on=D(2024, 12, 31), operator="c")
+    with pytest.raises(RuleViolation, match="REG-4: employer .* was cancelled on 2024-12-31"):
+        ledger.cancel_employer(code=code, reason="解散", on=D(2025, 1, 2), operator="c")
+    ledger.correct_employer(code=code, seq=2, reason="cancelled the wrong unit", on=D(2025, 1, 3), operator="c")
+    assert ledger.find_employer(code).state_on(D(2025, 1, 3)).registered
+
+
+def test_status_as_known_at_a_moment_ignores_what_was_recorded_later(ledger, make_id):
+    number = make_id()
+    register_person(ledger, number)
+    between = datetime.datetime.now(datetime.timezone.utc)
+    ledger.cancel_person(id_number=number, reason="death", on=D(2024, 5, 1), operator="c")
+    events = ledger.person_history(number)
+    assert status(events, D(2024, 6, 1), between)["registered"] is True
+    assert status(events, D(2024, 6, 1), datetime.datetime.now(datetime.timezone.utc))["registered"] is False

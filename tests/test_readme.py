@@ -1,0 +1,35 @@
+"""The README is the front door: its tour runs as written, and CI runs its set-up commands verbatim."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def fenced_after(marker: str) -> str:
+    match = re.search(re.escape(marker) + r"\s*```bash\n(.*?)```", README, re.S)
+    assert match, f"README has no bash block after {marker}"
+    return match.group(1)
+
+
+def test_the_tour_runs_as_written(tmp_path):
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
+    env.pop("YIBAO_DB", None)
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", fenced_after("<!-- tour -->")], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"│ 2 +│ PersonChanged +│ 2024-05-01 .*│ 3 +│", result.stdout)
+    assert "from 2024-08 (CON-9" in result.stdout
+
+
+def test_ci_runs_the_readmes_set_up_commands():
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    for command in ("pip install . && yibao demo", "pip install '.[test]' && pytest"):
+        assert f"```bash\n{command}\n```" in README
+        assert f"\n{command}\n" in ci

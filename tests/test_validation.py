@@ -1,0 +1,86 @@
+"""Validation at the edge: every malformed value is refused naming its field."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from commands.synthetic import credit_code, id_number
+from ledger import validation
+from ledger.errors import BadInput
+from ledger.month import Month
+
+
+def test_reg_2_a_citizen_id_number_with_a_wrong_check_digit_is_refused():
+    assert validation.id_number("640102199001011237") == "640102199001011237"
+    with pytest.raises(BadInput, match="^id_number: .*check digit"):
+        validation.id_number("640102199001011236")
+
+
+@pytest.mark.parametrize("text", ["64010219900101123", "640102199002301234", "64010219900101123A", ""])
+def test_reg_2_malformed_id_numbers_are_refused(text):
+    with pytest.raises(BadInput, match="^id: "):
+        validation.id_number(text, "id")
+
+
+def test_reg_2_the_order_code_tells_the_sex():
+    assert validation.sex_of("640102199001011237") == "M"
+
+
+def test_reg_1_a_credit_code_with_a_wrong_check_character_is_refused():
+    assert validation.credit_code("91640100MA76A1B2CR") == "91640100MA76A1B2CR"
+    with pytest.raises(BadInput, match="^code: "):
+        validation.credit_code("91640100MA76A1B2C3")
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2024-2-1", "yesterday", "2024-02-01T00:00"])
+def test_impossible_dates_are_refused(text):
+    with pytest.raises(BadInput, match="^on: "):
+        validation.date(text)
+
+
+@pytest.mark.parametrize("text", ["-0.01", "1.001", "abc", "NaN", "Infinity"])
+def test_bad_amounts_are_refused(text):
+    with pytest.raises(BadInput, match="^amount: "):
+        validation.money(text)
+
+
+def test_amounts_are_decimal_to_the_fen():
+    assert validation.money("12.5") == Decimal("12.50")
+
+
+@pytest.mark.parametrize("text", ["2024-13", "2024-1", "24-01", "2024/01"])
+def test_bad_months_are_refused(text):
+    with pytest.raises(BadInput, match="^month: "):
+        validation.month(text)
+
+
+def test_a_known_at_without_a_zone_is_utc():
+    assert validation.timestamp("2024-03-01").tzinfo == datetime.timezone.utc
+
+
+@given(st.integers(0, 10**6), st.dates(datetime.date(1950, 1, 1), datetime.date(2020, 12, 31)), st.sampled_from("MF"))
+def test_synthetic_id_numbers_are_valid_and_agree_with_birth_and_sex(seed, birth, sex):
+    import random
+    number = id_number(random.Random(seed), birth, sex)
+    assert validation.id_number(number) == number
+    assert (validation.birth_date_of(number), validation.sex_of(number)) == (birth, sex)
+
+
+@given(st.integers(0, 10**6))
+def test_synthetic_credit_codes_are_valid(seed):
+    import random
+    code = credit_code(random.Random(seed))
+    assert validation.credit_code(code) == code
+
+
+@given(st.integers(2000, 2100), st.integers(1, 12), st.integers(-400, 400))
+def test_month_arithmetic_agrees_with_counting(year, number, months):
+    month = Month(year, number)
+    assert (month + months) - months == month
+    assert Month.parse(str(month)) == month
+    later = month + months
+    assert (later.year * 12 + later.number) - (year * 12 + number) == months
