@@ -19,7 +19,7 @@ def yibao_executable() -> str:
 
 
 def test_demo_runs_on_the_sqlite_default_in_a_fresh_directory(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("YIBAO_DB", "YIBAO_OPERATOR")}
+    env = {k: v for k, v in os.environ.items() if k not in ("YIBAO_DB", "YIBAO_OPERATOR")} | {"COLUMNS": "200"}
     result = subprocess.run([yibao_executable(), "demo", "--persons", "40"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
