@@ -35,9 +35,7 @@ def employer_state(events: Iterable[LedgerEvent], on: datetime.date) -> Employer
     first = events[0] if events else None
     # Before (or without) a standing registration, still say which employer the stream is about.
     state = EmployerState(code=first.code if isinstance(first, EmployerRegistered) else None)
-    for event in history.standing(events):
-        if event.effective_date > on:
-            break
+    for event in history.standing_by(events, on):
         if isinstance(event, EmployerRegistered):
             state = EmployerState(
                 code=event.code, name=event.name, unit_type=event.unit_type, address=event.address,

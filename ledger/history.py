@@ -30,6 +30,11 @@ def standing(events: Iterable[LedgerEvent]) -> list[LedgerEvent]:
     return sorted(kept, key=lambda e: (e.effective_date, e.originator_version))
 
 
+def standing_by(events: Iterable[LedgerEvent], on: datetime.date) -> list[LedgerEvent]:
+    """The standing facts already in effect on `on`, in effective order: what a fold for that date reads."""
+    return [e for e in standing(events) if e.effective_date <= on]
+
+
 def check_reversible(events: list[LedgerEvent], seq: int) -> None:
     """AUD-2: a correction names an existing, standing, ordinary fact."""
     by_seq = {e.originator_version: e for e in events}

@@ -40,9 +40,7 @@ def person_state(events: Iterable[LedgerEvent], on: datetime.date) -> PersonStat
     first = events[0] if events else None
     # Before (or without) a standing registration, still say who the stream is about.
     state = PersonState(id_number=first.id_number, name=first.name) if isinstance(first, PersonRegistered) else PersonState()
-    for event in history.standing(events):
-        if event.effective_date > on:
-            break
+    for event in history.standing_by(events, on):
         if isinstance(event, PersonRegistered):
             state = PersonState(
                 id_number=event.id_number, name=event.name, sex=event.sex, birth=event.birth,

@@ -8,7 +8,7 @@ import pytest
 
 from commands.context import open_ledger
 from ledger import history
-from ledger.errors import BadInput, RuleViolation
+from ledger.errors import BadInput, RuleViolation, StorageFailure
 from ledger.month import Month
 from projections.status import status
 
@@ -137,3 +137,19 @@ def test_status_as_known_at_a_moment_ignores_what_was_recorded_later(ledger, mak
     events = ledger.person_history(number)
     assert status(events, D(2024, 6, 1), between)["registered"] is True
     assert status(events, D(2024, 6, 1), datetime.datetime.now(datetime.timezone.utc))["registered"] is False
+
+
+def test_two_clerks_changing_one_person_at_once_the_second_writes_nothing(store_url, ledger, make_id):
+    number = make_id()
+    register_person(ledger, number)
+    other = open_ledger(store_url)
+    try:
+        mine, theirs = ledger.find_person(number), other.find_person(number)
+        mine.change(changes={"phone": "1"}, reason=None, on=D(2024, 4, 1), operator="a", documents=[])
+        theirs.change(changes={"phone": "2"}, reason=None, on=D(2024, 4, 1), operator="b", documents=[])
+        ledger.commit(mine)
+        with pytest.raises(StorageFailure, match="nothing was written"):
+            other.commit(theirs)
+    finally:
+        other.close()
+    assert [e.operator for e in ledger.person_history(number)] == ["clerk01", "a"]

@@ -23,6 +23,12 @@ operations = st.one_of(
 )
 
 
+def a_person() -> Person:
+    return Person.register(id_number="640102199001011237", name="马明", sex="M", birth=D(1990, 1, 1),
+                           scheme="flexible", employer=None, hukou=None, phone=None, address=None,
+                           on=D(2024, 2, 1), operator="c", documents=[])
+
+
 def apply(person: Person, operation) -> None:
     kind, value, on = operation
     if kind == "change":
@@ -40,9 +46,7 @@ def apply(person: Person, operation) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(operations, max_size=12))
 def test_what_the_ledger_said_at_t_is_what_it_says_now_as_known_at_t(ops):
-    person = Person.register(id_number="640102199001011237", name="马明", sex="M", birth=D(1990, 1, 1),
-                             scheme="flexible", employer=None, hukou=None, phone=None, address=None,
-                             on=D(2024, 2, 1), operator="c", documents=[])
+    person = a_person()
     said = []
     for operation in ops:
         try:
@@ -59,9 +63,7 @@ def test_what_the_ledger_said_at_t_is_what_it_says_now_as_known_at_t(ops):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(operations, max_size=12))
 def test_nothing_recorded_ever_disappears_from_the_timeline(ops):
-    person = Person.register(id_number="640102199001011237", name="马明", sex="M", birth=D(1990, 1, 1),
-                             scheme="flexible", employer=None, hukou=None, phone=None, address=None,
-                             on=D(2024, 2, 1), operator="c", documents=[])
+    person = a_person()
     for operation in ops:
         try:
             apply(person, operation)
