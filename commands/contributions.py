@@ -1,38 +1,78 @@
-"""`yibao contributions ...`: money received for contribution months (CON-6)."""
+"""`yibao contributions ...`: assess months, record receipts, list unmatched money, close a year (CON-1..CON-9)."""
 
 from __future__ import annotations
 
+import datetime
+from pathlib import Path
+
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from commands.options import (
-    db_option, document_refs, documents_option, effective_date, ledger_from, on_option, operator_option,
-    require_operator, stdout,
+    db_option, effective_date, json_option, ledger_from, on_option, operator_option, print_json, require_operator,
+    stdout,
 )
-from ledger import validation
+from ledger import contributions, files, validation
 from ledger.errors import BadInput
+from ledger.receipt_batch import ReceiptUnmatched
+from ledger.receiving import import_receipts, pay_at_counter
+from ledger.registry import notifications
+from projections.plain import plain
 
 
 @click.group("contributions")
 def command() -> None:
-    """Contributions (缴费).
+    """Contributions (缴费): assessment, receipts, unmatched money, year closing.
 
     Example:
 
-        yibao contributions pay --id 640102199003070011 --month 2024-03 --amount 389.04 --on 2024-03-15
+        yibao contributions assess --month 2024-04 --operator clerk01
     """
+
+
+@command.command("assess")
+@click.option("--month", required=True, metavar="YYYY-MM")
+@click.option("--employer", metavar="USCC", help="Assess only this employer's staff.")
+@click.option("--estimate-base", metavar="AMOUNT", help="CON-4: base for undeclared staff with no previous month.")
+@operator_option
+@db_option
+@click.pass_context
+def assess(ctx, month, employer, estimate_base, operator):
+    """Assess every insured person of the month (CON-6); flexible lump sums (CON-5); cancel what is overdue.
+
+    Running it again assesses only what is missing.
+
+    Example:
+
+        yibao contributions assess --month 2024-04 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger = ledger_from(ctx)
+    report = contributions.assess_month(
+        ledger, month=validation.month(month), operator=operator,
+        employer_code=validation.credit_code(employer, "employer") if employer else None,
+        estimate_base=validation.money(estimate_base, "estimate_base") if estimate_base else None,
+    )
+    stdout.print(f"{month}: {report.assessed} person-months assessed, {report.already} already assessed, "
+                 f"{report.cancelled} overdue flexible months cancelled (CON-5)")
+    for id_number, reason in report.skipped:
+        stdout.print(f"[yellow]not assessed[/] {id_number}: {reason}")
 
 
 @command.command("pay")
 @click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--month", required=True, metavar="YYYY-MM", help="The contribution month paid for.")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The (first) contribution month paid for.")
+@click.option("--to", "last", metavar="YYYY-MM", help="The last month, when one payment covers several.")
 @click.option("--amount", required=True, metavar="AMOUNT", help="Yuan received, e.g. 389.04.")
 @on_option("Date the money was received (default: today).")
-@documents_option
 @operator_option
 @db_option
 @click.pass_context
-def pay(ctx, id_number, month, amount, on, documents, operator):
-    """Record money received at the counter for one contribution month (CON-6).
+def pay(ctx, id_number, month, last, amount, on, operator):
+    """Record money received for one month or a run of months (CON-6).
+
+    It settles the months when it is exactly what they owe; otherwise it is kept as unmatched.
 
     Example:
 
@@ -42,8 +82,109 @@ def pay(ctx, id_number, month, amount, on, documents, operator):
     received = validation.money(amount, "amount")
     if received == 0:
         raise BadInput("amount", "a receipt of 0.00 records nothing")
-    ledger_from(ctx).record_receipt(
-        id_number=validation.id_number(id_number, "id"), month=validation.month(month, "month"), amount=received,
-        on=effective_date(on), operator=operator, documents=document_refs(documents),
-    )
-    stdout.print(f"received {received} for {month} from {id_number}")
+    first = validation.month(month)
+    final = validation.month(last, "to") if last else first
+    if final < first:
+        raise BadInput("to", f"{final} is before {first}")
+    reason = pay_at_counter(ledger_from(ctx), id_number=validation.id_number(id_number, "id"), first=first,
+                            last=final, amount=received, received_on=effective_date(on), operator=operator)
+    if reason:
+        stdout.print(f"[yellow]recorded as unmatched[/] {received} from {id_number}: {reason}")
+    else:
+        stdout.print(f"received {received} for {first}" + (f"..{final}" if final != first else "") + f" from {id_number}")
+
+
+@command.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@operator_option
+@db_option
+@click.pass_context
+def import_(ctx, file: Path, operator):
+    """Import the tax bureau's receipts (id_number,month,amount,received_on); idempotent and resumable.
+
+    Example:
+
+        yibao contributions import receipts-2024-04.csv --operator clerk01
+    """
+    operator = require_operator(operator)
+    data = file.read_bytes()
+    receipts = files.receipt_rows(data)
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=stdout, transient=True) as progress:
+        task = progress.add_task("rows", total=len(receipts))
+        summary = import_receipts(ledger_from(ctx), receipts, digest=files.digest(data), source=file.name,
+                                  on=datetime.date.today(), operator=operator,
+                                  progress=lambda n: progress.advance(task, n))
+    stdout.print(f"{summary.rows} rows: {summary.matched} matched, {summary.unmatched} unmatched, "
+                 f"{summary.duplicates} already recorded")
+
+
+@command.command("unmatched")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@json_option
+@db_option
+@click.pass_context
+def unmatched(ctx, limit, as_json):
+    """List receipts that settled no assessment (held in suspense), oldest first.
+
+    Example:
+
+        yibao contributions unmatched --json
+    """
+    ledger = ledger_from(ctx)
+    rows = []
+    for notification in notifications(ledger, ReceiptUnmatched):
+        event = ledger.mapper.to_domain_event(notification)
+        rows.append(plain({"id_number": event.id_number, "month": event.month, "amount": event.amount,
+                           "received_on": event.received_on, "row": event.row, "reason": event.reason,
+                           "recorded_at": event.timestamp}))
+        if len(rows) == limit:
+            break
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"unmatched receipts (first {limit})")
+    for column in ("id_number", "month", "amount", "received_on", "row", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in ("id_number", "month", "amount", "received_on", "row", "reason")))
+    stdout.print(table)
+
+
+@command.command("close-year")
+@click.option("--year", required=True, type=click.IntRange(1990, 2100))
+@on_option("Date of the closing (default: today); must be after the year.")
+@operator_option
+@db_option
+@click.pass_context
+def close_year(ctx, year, on, operator):
+    """Cancel flexible assessments still unpaid after 31 December of the year (CON-5, 撤销核定单).
+
+    Example:
+
+        yibao contributions close-year --year 2024 --on 2025-01-05 --operator clerk01
+    """
+    operator = require_operator(operator)
+    cancelled = contributions.close_year(ledger_from(ctx), year=year, on=effective_date(on), operator=operator)
+    stdout.print(f"{cancelled} unpaid flexible months cancelled (CON-5)")
+
+
+@command.command("choose-base")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--base", required=True, metavar="AMOUNT", help="Monthly base; at least the minimum base.")
+@click.option("--from", "month", required=True, metavar="YYYY-MM")
+@operator_option
+@db_option
+@click.pass_context
+def choose_base(ctx, id_number, base, month, operator):
+    """A flexible person chooses a higher base than the minimum (CON-5); lower is refused.
+
+    Example:
+
+        yibao contributions choose-base --id 640102199003070011 --base 6000 --from 2025-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    chosen = ledger_from(ctx).choose_base(id_number=validation.id_number(id_number, "id"),
+                                          base=validation.money(base, "base"), month=validation.month(month, "from"),
+                                          on=datetime.date.today(), operator=operator)
+    stdout.print(f"{id_number} contributes on a base of {chosen} from {month}")

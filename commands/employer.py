@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from commands.options import (
-    db_option, document_refs, documents_option, effective_date, ledger_from, on_option, operator_option,
-    parse_settings, require_operator, stdout,
+    db_option, document_refs, documents_option, effective_date, json_option, ledger_from, on_option,
+    operator_option, parse_settings, print_json, require_operator, stdout,
 )
-from ledger import validation
+from ledger import files, validation
 from ledger.employer import UNIT_TYPES
 
 
@@ -154,3 +156,76 @@ def staff_change(verb: str, summary: str):
 
 staff_change("hire", "joins the staff of")
 staff_change("leave", "leaves the staff of")
+
+
+@command.command("declare-bases")
+@click.option("--code", required=True, metavar="USCC")
+@click.option("--year", required=True, type=click.IntRange(1990, 2100))
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with the header id_number,monthly_wage.")
+@on_option("Date of the declaration (default: today).")
+@operator_option
+@db_option
+@click.pass_context
+def declare_bases(ctx, code, year, path: Path, on, operator):
+    """Declare each employee's monthly wage for the year (CON-1); bases are held to [60 %, 300 %] (CON-2).
+
+    A malformed or repeated row, or a row for someone not on the staff, refuses the whole file.
+    Months already assessed provisionally (CON-4) are re-assessed and the difference recorded.
+
+    Example:
+
+        yibao employer declare-bases --code 91640100MA76A1B2CR --year 2024 --file wages-2024.csv --operator clerk01
+    """
+    operator = require_operator(operator)
+    data = path.read_bytes()
+    rows = files.wage_rows(data)
+    report = ledger_from(ctx).declare_bases(code=validation.credit_code(code, "code"), year=year, rows=rows,
+                                            file_digest=files.digest(data), on=effective_date(on),
+                                            operator=operator, documents=[path.name])
+    stdout.print(f"{len(rows)} bases declared for {year}; {report.reassessed} provisional months re-assessed (CON-4)")
+
+
+@command.command("defer")
+@click.option("--code", required=True, metavar="USCC")
+@click.option("--from", "month", required=True, metavar="YYYY-MM", help="First deferred month.")
+@click.option("--months", required=True, type=int, help="How many months (at most 12 in a row).")
+@on_option("Date of the agreement (default: today).")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def defer(ctx, code, month, months, on, documents, operator):
+    """Record a deferral agreement (CON-8, 缓缴): staff keep their benefits except the account credit.
+
+    Example:
+
+        yibao employer defer --code 91640100MA76A1B2CR --from 2024-06 --months 6 --document 缓缴协议-2024-09 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger_from(ctx).defer(code=validation.credit_code(code, "code"), month=validation.month(month, "from"),
+                           months=months, on=effective_date(on), operator=operator, documents=document_refs(documents))
+    stdout.print(f"{code} may defer {months} months from {month}")
+
+
+@command.command("arrears")
+@click.option("--code", required=True, metavar="USCC")
+@click.option("--on", metavar="DATE", help="Date of the reckoning (default: today).")
+@json_option
+@db_option
+@click.pass_context
+def arrears(ctx, code, on, as_json):
+    """What an employer owes: assessed and not received; arrears are the part already due and not deferred.
+
+    Example:
+
+        yibao employer arrears --code 91640100MA76A1B2CR --on 2024-12-31 --json
+    """
+    day = effective_date(on)
+    debt = ledger_from(ctx).employer_debt(validation.credit_code(code, "code"), day)
+    document = {"code": code, "on": day.isoformat(), "owed": str(debt.owed), "arrears": str(debt.arrears),
+                "deferred": str(debt.deferred)}
+    if as_json:
+        print_json(document)
+    else:
+        stdout.print(f"{code} on {day}: owes {debt.owed} (arrears {debt.arrears}, deferred {debt.deferred})")

@@ -9,7 +9,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 from rich.markup import escape
 
-from commands import contributions, correct, demo, employer, init, person, status, timeline
+from commands import contributions, correct, demo, employer, init, months, person, policy, status, timeline
 from commands.options import stderr
 from ledger.errors import LedgerError
 
@@ -43,5 +43,5 @@ def cli(ctx: click.Context, db: str | None) -> None:
         obj.setdefault("db", db)
 
 
-for module in (init, person, employer, contributions, correct, timeline, status, demo):
+for module in (init, policy, employer, person, contributions, correct, timeline, status, months, demo):
     cli.add_command(module.command)

@@ -8,7 +8,8 @@ import click
 from rich.table import Table
 
 from commands.options import db_option, effective_date, json_option, ledger_from, print_json, stdout
-from ledger import validation
+from ledger import history, validation
+from projections.months import employers_of
 from projections.status import status
 
 
@@ -28,7 +29,10 @@ def command(ctx, id_number, on, known_at, as_json):
     """
     id_number = validation.id_number(id_number, "IDNO")
     moment = validation.timestamp(known_at) if known_at else datetime.datetime.now(datetime.timezone.utc)
-    document = status(ledger_from(ctx).person_history(id_number), effective_date(on), moment)
+    ledger = ledger_from(ctx)
+    events = ledger.person_history(id_number)
+    deferrals = ledger.deferrals(employers_of(history.known_at(events, moment)), moment)
+    document = status(events, effective_date(on), moment, deferrals)
     if as_json:
         print_json(document)
         return

@@ -9,13 +9,20 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
-from ledger import history, validation
+from ledger import contributions, history, validation
+from ledger.arrears import Debt, employer_debt
+from ledger.bases import base_floor, clamp_base, reference_wage
+from ledger.deferral import deferral_periods
+from ledger.employer_events import StaffHired
+from ledger.employer_state import staff_during
+from ledger.files import WageRow
 from ledger.employer import Employer
 from ledger.errors import BadInput, RuleViolation, StorageFailure
 from ledger.events import LedgerEvent
 from ledger.month import Month
 from ledger.person import IdNumberIndex, Person
 from ledger.policy import Policy
+from ledger.policy_book import PolicyBook, policy_from
 from ledger.staffing import registration_is_late, staff_change_month
 from ledger.transcodings import DateAsISO, MonthAsISO
 
@@ -25,7 +32,28 @@ class Ledger(Application):
 
     def __init__(self, env: dict[str, str] | None = None, policy: Policy | None = None):
         super().__init__(env)
-        self.policy = policy or Policy.defaults()
+        self.default_policy = policy or Policy.defaults()
+
+    @property
+    def policy(self) -> Policy:
+        """The policy as known now: the shipped defaults and everything published since."""
+        return self.policy_at(None)
+
+    def policy_at(self, known_at: datetime.datetime | None) -> Policy:
+        return policy_from(self.default_policy, history.known_at(self.policy_book().history, known_at))
+
+    def policy_book(self) -> PolicyBook:
+        try:
+            return self.repository.get(PolicyBook.ID)
+        except AggregateNotFoundError:
+            return PolicyBook.open(on=datetime.date(1999, 1, 1), operator="yibao")
+
+    def set_policy_parameter(self, *, name: str, value: str, effective_from: datetime.date, on: datetime.date,
+                             operator: str, documents: list[str] = ()) -> None:
+        book = self.policy_book()
+        book.set_parameter(defaults=self.default_policy, name=name, value=value, effective_from=effective_from,
+                           on=on, operator=operator, documents=list(documents))
+        self.commit(book)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -80,7 +108,7 @@ class Ledger(Application):
     def cancel_employer(self, *, code: str, reason: str, on: datetime.date, operator: str,
                         documents: list[str] = ()) -> None:
         employer = self.find_employer(code)
-        owed = Decimal("0.00")  # contributions and their arrears are not recorded yet: nothing can be owed
+        owed = self.employer_debt(code, on).owed
         employer.cancel(reason=reason, owed=owed, on=on, operator=operator, documents=list(documents))
         self.commit(employer)
 
@@ -103,6 +131,68 @@ class Ledger(Application):
                        declared_on=declared_on, operator=operator, documents=list(documents))
         self.commit(employer)
         return effective
+
+    def employer_debt(self, code: str, on: datetime.date) -> Debt:
+        """REG-4, CON-8: what the employer's staff (ever) were assessed for it and it has not paid."""
+        employer = self.find_employer(code)
+        people = {e.person_id for e in history.standing(employer.history) if isinstance(e, StaffHired)}
+        months = [pm for pid in people for pm in self.repository.get(pid).months().values()]
+        return employer_debt(code, months, deferral_periods(employer.history), on)
+
+    def choose_base(self, *, id_number: str, base: Decimal, month: Month, on: datetime.date,
+                    operator: str) -> Decimal:
+        """CON-5: never below the minimum base of the month; above the ceiling, the ceiling is what counts."""
+        person = self.find_person(id_number)
+        reference = reference_wage(self.policy, month.year)
+        person.choose_base(month=month, base=base, floor=base_floor(self.policy, reference, month), on=on,
+                           operator=operator, documents=[])
+        self.commit(person)
+        return clamp_base(self.policy, reference, month, base)
+
+    def deferrals(self, codes: set[str], known_at: datetime.datetime | None = None) -> dict:
+        """Employers' deferral periods as known at a moment, for the months projection (CON-8)."""
+        return {code: deferral_periods(history.known_at(self.find_employer(code).history, known_at))
+                for code in codes}
+
+    def declare_bases(self, *, code: str, year: int, rows: list[WageRow], file_digest: str,
+                      on: datetime.date, operator: str, documents: list[str] = ()) -> contributions.Report:
+        """CON-1 then CON-4: record the declared wages, then settle months assessed provisionally.
+
+        A row for someone not on the employer's staff that year refuses the whole file.
+        """
+        employer = self.find_employer(code)
+        staff = staff_during(employer.history, year)
+        persons, problems = {}, []
+        for row in rows:
+            try:
+                persons[row.id_number] = self.find_person(row.id_number).id
+            except RuleViolation:
+                problems.append(f"row {row.row}: {row.id_number} is not registered")
+                continue
+            if persons[row.id_number] not in staff:
+                problems.append(f"row {row.row}: {row.id_number} is not on the staff of {code} in {year}")
+        if problems:
+            raise BadInput("file", "; ".join(problems))
+        employer.declare_bases(year=year, wages={persons[r.id_number]: r.wage for r in rows},
+                               id_numbers={p: n for n, p in persons.items()}, file_digest=file_digest, on=on,
+                               operator=operator, documents=list(documents))
+        self.commit(employer)
+        return contributions.settle_declaration(self, employer=employer, year=year, on=on, operator=operator)
+
+    def defer(self, *, code: str, month: Month, months: int, on: datetime.date, operator: str,
+              documents: list[str] = ()) -> None:
+        employer = self.find_employer(code)
+        employer.defer(policy=self.policy, month=month, months=months, on=on, operator=operator,
+                       documents=list(documents))
+        self.commit(employer)
+
+    def publish_average_wage(self, *, year: int, annual: Decimal, on: datetime.date, operator: str,
+                             documents: list[str] = ()) -> contributions.Report:
+        """CON-3: record the publication, then true up year+1's months assessed on an older average."""
+        book = self.policy_book()
+        book.publish_average_wage(year=year, annual=annual, on=on, operator=operator, documents=list(documents))
+        self.commit(book)
+        return contributions.true_up(self, contribution_year=year + 1, on=on, operator=operator)
 
     # -- persons -------------------------------------------------------------------------
 
@@ -163,13 +253,6 @@ class Ledger(Application):
                       documents: list[str] = ()) -> None:
         person = self.find_person(id_number)
         person.cancel(reason=reason, on=on, operator=operator, documents=list(documents))
-        self.commit(person)
-
-    def record_receipt(self, *, id_number: str, month: Month, amount: Decimal, on: datetime.date, operator: str,
-                       source: str = "counter", documents: list[str] = ()) -> None:
-        person = self.find_person(id_number)
-        person.record_receipt(month=month, amount=amount, received_on=on, source=source, operator=operator,
-                              documents=list(documents))
         self.commit(person)
 
     # -- corrections ---------------------------------------------------------------------

@@ -10,13 +10,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from ledger import history
+from ledger.deferral import check_deferral, deferral_periods
 from ledger.employer_events import (
-    EmployerCancelled, EmployerChanged, EmployerRegistered, StaffHired, StaffLeft,
+    BasesDeclared, DeferralAgreed, EmployerCancelled, EmployerChanged, EmployerRegistered, StaffHired, StaffLeft,
 )
-from ledger.employer_state import EmployerState, employer_state
+from ledger.employer_state import EmployerState, declared_wages, employer_state
 from ledger.errors import RuleViolation
 from ledger.events import EventReversed, LedgerEvent
 from ledger.month import Month
+from ledger.policy import Policy
 
 UNIT_TYPES = ("enterprise", "institution", "government", "social-organisation", "individual-business", "other")
 CHANGEABLE_FIELDS = ("name", "unit_type", "address", "legal_rep", "bank_account", "contact")
@@ -69,6 +71,27 @@ class Employer(Aggregate):
             raise RuleViolation("CON-9", f"{id_number} is not on the staff of {state.code} in {month}")
         self.trigger_event(StaffLeft, person_id=person_id, id_number=id_number, requested_month=requested_month,
                            month=month, declared_on=declared_on, operator=operator, documents=documents)
+
+    def declare_bases(self, *, year: int, wages: dict[UUID, Decimal], id_numbers: dict[UUID, str],
+                      file_digest: str, on: datetime.date, operator: str, documents: list[str]) -> None:
+        """CON-1: once a year; a later declaration may only add people not yet declared."""
+        self.require_registered(on)
+        already = set(declared_wages(self.history, year)) & set(wages)
+        if already:
+            numbers = ", ".join(sorted(id_numbers[p] for p in already))
+            raise RuleViolation("CON-1", f"bases for {year} are already declared for {numbers}; "
+                                         "a declared base changes only through a reviewed change")
+        self.trigger_event(BasesDeclared, year=year, wages={p.hex: w for p, w in wages.items()},
+                           id_numbers={p.hex: n for p, n in id_numbers.items()}, file_digest=file_digest, on=on,
+                           operator=operator, documents=documents)
+
+    def defer(self, *, policy: Policy, month: Month, months: int, on: datetime.date, operator: str,
+              documents: list[str]) -> None:
+        """CON-8: a deferral agreement, at most the policy's months in a row."""
+        self.require_registered(on)
+        check_deferral(policy, deferral_periods(self.history), month, months)
+        self.trigger_event(DeferralAgreed, month=month, until=month + months, on=on, operator=operator,
+                           documents=documents)
 
     def reverse(self, *, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         history.check_reversible(self.history, seq)

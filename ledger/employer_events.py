@@ -61,3 +61,24 @@ class StaffLeft(LedgerEvent):
     requested_month: Month
     declared_on: datetime.date
     month: Month
+
+
+class BasesDeclared(LedgerEvent):
+    """缴费基数申报 (CON-1): each employee's declared monthly wage for the contribution year.
+
+    `wages` maps person id (hex) to the wage; `id_numbers` the same ids to the numbers as declared.
+    """
+
+    year: int
+    wages: dict[str, Decimal]
+    id_numbers: dict[str, str]
+    file_digest: str
+    on: datetime.date
+
+
+class DeferralAgreed(LedgerEvent):
+    """缓缴协议 (CON-8): contributions of months [month, until) may be paid late; benefits continue."""
+
+    month: Month
+    until: Month
+    on: datetime.date

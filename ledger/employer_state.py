@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 from typing import Iterable
+from decimal import Decimal
 from uuid import UUID
 
 from ledger import history
 from ledger.employer_events import (
-    EmployerCancelled, EmployerChanged, EmployerRegistered, StaffHired, StaffLeft,
+    BasesDeclared, EmployerCancelled, EmployerChanged, EmployerRegistered, StaffHired, StaffLeft,
 )
 from ledger.events import LedgerEvent
+from ledger.month import Month
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,22 @@ def employer_state(events: Iterable[LedgerEvent], on: datetime.date) -> Employer
         elif isinstance(event, StaffLeft):
             state = replace(state, staff={k: v for k, v in state.staff.items() if k != event.person_id})
     return state
+
+
+def staff_during(events: Iterable[LedgerEvent], year: int) -> set[UUID]:
+    """Everyone on the staff in at least one month of the year."""
+    events = list(events)
+    return set().union(*(employer_state(events, Month(year, n).first_day).staff for n in range(1, 13)))
+
+
+def declared_wages(events: Iterable[LedgerEvent], year: int) -> dict[UUID, Decimal]:
+    """CON-1: each person's declared monthly wage for the year (later declarations add people)."""
+    wages: dict[UUID, Decimal] = {}
+    for event in history.standing(events):
+        if isinstance(event, BasesDeclared) and event.year == year:
+            wages.update({UUID(person): wage for person, wage in event.wages.items()})
+    return wages
+
+
+def has_declared(events: Iterable[LedgerEvent], year: int) -> bool:
+    return any(isinstance(e, BasesDeclared) and e.year == year for e in history.standing(events))

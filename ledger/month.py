@@ -47,5 +47,9 @@ class Month:
     def __sub__(self, months: int) -> Month:
         return self + (-months)
 
+    def months_until(self, other: Month) -> int:
+        """How many months from this one to `other` (negative when `other` is earlier)."""
+        return (other.year - self.year) * 12 + other.number - self.number
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.number:02d}"

@@ -10,7 +10,10 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate
 
 from ledger import history
-from ledger.contribution_events import ContributionReceived
+from ledger.contribution_events import (
+    AssessmentCancelled, BaseChosen, ContributionAssessed, ContributionReassessed, ContributionReceived,
+)
+from ledger.contribution_months import PersonMonth, person_months, unmatched_reason
 from ledger.errors import RuleViolation
 from ledger.events import EventReversed, LedgerEvent
 from ledger.month import Month
@@ -57,12 +60,51 @@ class Person(Aggregate):
         self.require_registered(on)
         self.trigger_event(PersonCancelled, reason=reason, on=on, operator=operator, documents=documents)
 
-    def record_receipt(self, *, month: Month, amount: Decimal, received_on: datetime.date, source: str,
-                       operator: str, documents: list[str]) -> None:
-        """CON-6: record money received for a month the person was registered in."""
+    def months(self) -> dict[Month, PersonMonth]:
+        return person_months(self.history)
+
+    def assess(self, **assessment: Any) -> None:
+        """CON-6: one standing assessment per person-month."""
+        month = assessment["month"]
+        existing = self.months().get(month)
+        if existing is not None and not existing.cancelled:
+            raise RuleViolation("CON-6", f"{month} is already assessed (notice {existing.notice})")
         self.require_registered(month.last_day)
+        self.trigger_event(ContributionAssessed, **assessment)
+
+    def reassess(self, **reassessment: Any) -> None:
+        self.trigger_event(ContributionReassessed, **reassessment)
+
+    def cancel_assessment(self, *, month: Month, rule: str, on: datetime.date, operator: str) -> None:
+        person_month = self.months()[month]
+        self.trigger_event(AssessmentCancelled, month=month, notice=person_month.notice, rule=rule, on=on,
+                           operator=operator, documents=[])
+
+    def record_receipt(self, *, month: Month, amount: Decimal, received_on: datetime.date, source: str,
+                       receipt_id: str, operator: str, documents: list[str]) -> None:
+        """CON-6: money that settles exactly what the month still owes; anything else is refused here."""
+        reason = unmatched_reason(self.months(), month, amount)
+        if reason:
+            raise RuleViolation("CON-6", reason)
         self.trigger_event(ContributionReceived, month=month, amount=amount, received_on=received_on, source=source,
-                           operator=operator, documents=documents)
+                           receipt_id=receipt_id, operator=operator, documents=documents)
+
+    def receipt_ids(self) -> set[str]:
+        return {e.receipt_id for e in self.history if isinstance(e, ContributionReceived)}
+
+    def choose_base(self, *, month: Month, base: Decimal, floor: Decimal, on: datetime.date, operator: str,
+                    documents: list[str]) -> None:
+        """CON-5: a flexible person may choose a higher base, never one below the minimum."""
+        state = self.require_registered(month.last_day)
+        if state.scheme != "flexible":
+            raise RuleViolation("CON-5", f"only a flexible person chooses a base ({state.id_number} is {state.scheme})")
+        if base < floor:
+            raise RuleViolation("CON-5", f"a base of {base} is below the minimum base {floor} for {month}")
+        self.trigger_event(BaseChosen, month=month, base=base, operator=operator, documents=documents)
+
+    def chosen_base(self, month: Month) -> Decimal | None:
+        chosen = [e for e in history.standing(self.history) if isinstance(e, BaseChosen) and e.month <= month]
+        return chosen[-1].base if chosen else None
 
     def reverse(self, *, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         history.check_reversible(self.history, seq)

@@ -98,3 +98,14 @@ def choice(value: str, field: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise BadInput(field, f"{value!r} is not one of {', '.join(allowed)}")
     return value
+
+
+def parameter_value(text: str, field: str = "value") -> str:
+    """A policy value: a non-negative decimal (a rate, an amount, a count) or a YYYY-MM-DD date."""
+    try:
+        number = Decimal(text)
+        if number.is_finite() and number >= 0:
+            return text
+    except InvalidOperation:
+        pass
+    return date(text, field).isoformat()

@@ -8,11 +8,15 @@ from typing import Any
 from ledger import history
 from ledger.events import LedgerEvent
 from ledger.person_state import person_state
+from ledger.month import Month
+from projections.months import contribution_months
 from projections.plain import plain
 
 
-def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.datetime) -> dict[str, Any]:
-    state = person_state(history.known_at(events, known_at), on)
+def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.datetime,
+           deferrals: dict[str, list[tuple[Month, Month]]] | None = None) -> dict[str, Any]:
+    known = history.known_at(events, known_at)
+    state = person_state(known, on)
     cancelled = {"reason": state.cancelled_reason, "on": plain(state.cancelled_on)} if state.cancelled_on else None
     return {
         "id_number": state.id_number,
@@ -24,9 +28,9 @@ def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.date
         "registered_on": plain(state.registered_on),
         "cancelled": cancelled,
         "maternity_insured": state.maternity_insured,
-        # Filled by the contribution, eligibility, account and maternity projections as they arrive.
+        "contribution_months": contribution_months(known, deferrals or {}, on),
+        # Filled by the eligibility, account and maternity projections as they arrive.
         "benefits": None,
-        "contribution_months": None,
         "account": None,
         "maternity_continuous_months": None,
     }

@@ -1,0 +1,40 @@
+"""`yibao months`: a person's contribution months (MON-1), as known at a moment."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from commands.options import db_option, json_option, ledger_from, print_json, stdout
+from ledger import history, validation
+from projections.months import employers_of, month_rows
+
+
+@click.command("months")
+@click.argument("id_number", metavar="IDNO")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Only this year's months.")
+@click.option("--known-at", metavar="TS", help="Use only what had been recorded by this moment (default: now).")
+@json_option
+@db_option
+@click.pass_context
+def command(ctx, id_number, year, known_at, as_json):
+    """One row per person-month: scheme, base, employer, amounts, state and account credit.
+
+    Example:
+
+        yibao months 640102199003070011 --year 2024 --json
+    """
+    moment = validation.timestamp(known_at) if known_at else None
+    ledger = ledger_from(ctx)
+    events = ledger.person_history(validation.id_number(id_number, "IDNO"), moment)
+    rows = month_rows(ledger.policy_at(moment), events, ledger.deferrals(employers_of(events), moment), year)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"contribution months of {id_number}" + (f" as known at {moment.isoformat()}" if moment else ""))
+    columns = ("month", "scheme", "base", "employer", "personal", "total", "received", "true_up", "state", "credited")
+    for column in columns:
+        table.add_column(column.replace("_", "-"), overflow="fold")
+    for row in rows:
+        table.add_row(*(str(row[c] or "") for c in columns))
+    stdout.print(table)

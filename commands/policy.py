@@ -1,0 +1,119 @@
+"""`yibao policy ...`: the effective-dated parameters in force, and what clerks publish (section P)."""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+from rich.table import Table
+
+from commands.options import (
+    db_option, document_refs, documents_option, effective_date, json_option, ledger_from, on_option,
+    operator_option, print_json, require_operator, stdout,
+)
+from ledger import validation
+from ledger.bases import base_ceiling, base_floor, reference_wage
+from ledger.errors import RuleViolation
+from ledger.month import Month
+
+
+@click.group("policy")
+def command() -> None:
+    """Policy parameters (政策参数).
+
+    Example:
+
+        yibao policy show --on 2024-06-01
+    """
+
+
+@command.command("show")
+@click.option("--on", metavar="DATE", help="Show the values in force on this date (default: today).")
+@click.option("--known-at", metavar="TS", help="As known at this moment (default: now).")
+@json_option
+@db_option
+@click.pass_context
+def show(ctx, on, known_at, as_json):
+    """Print the parameters in force on a date, each with its source, and the base limits of that year.
+
+    Example:
+
+        yibao policy show --on 2024-06-01 --json
+    """
+    day = effective_date(on)
+    policy = ledger_from(ctx).policy_at(validation.timestamp(known_at) if known_at else None)
+    parameters = {}
+    for name in policy.names():
+        try:
+            parameter = policy.parameter(name, day)
+        except LookupError:
+            continue
+        parameters[name] = {"value": parameter.value, "from": parameter.effective_from.isoformat(),
+                            "source": parameter.source, "assumed": parameter.assumed}
+    document = {"on": day.isoformat(), "parameters": parameters,
+                "average_wages": {str(y): str(w.annual) for y, w in sorted(policy.average_wages.items())},
+                "bases": _bases(policy, Month.of(day))}
+    if as_json:
+        print_json(document)
+        return
+    table = Table(title=f"policy in force on {day}")
+    for column in ("parameter", "value", "from", "source"):
+        table.add_column(column, overflow="fold")
+    for name, parameter in parameters.items():
+        table.add_row(name, parameter["value"], parameter["from"],
+                      ("[yellow]assumed[/] " if parameter["assumed"] else "") + parameter["source"])
+    stdout.print(table)
+    stdout.print(f"average wages: {document['average_wages']}; bases {day.year}: {document['bases']}")
+
+
+def _bases(policy, month: Month) -> dict | None:
+    try:
+        reference = reference_wage(policy, month.year)
+    except RuleViolation:
+        return None
+    return {"reference_year": reference.year, "provisional": reference.provisional_for(month.year),
+            "floor": str(base_floor(policy, reference, month)), "ceiling": str(base_ceiling(policy, reference, month))}
+
+
+@command.command("publish-average-wage")
+@click.option("--year", required=True, type=click.IntRange(1990, 2100), help="The year the average wage is of.")
+@click.option("--annual", required=True, metavar="AMOUNT", help="Average annual wage in yuan.")
+@on_option("Publication date (default: today).")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def publish_average_wage(ctx, year, annual, on, documents, operator):
+    """Record a published average wage; year+1's months assessed on an older one are trued up (CON-3).
+
+    Example:
+
+        yibao policy publish-average-wage --year 2023 --annual 97056 --on 2024-06-30 --operator clerk01
+    """
+    operator = require_operator(operator)
+    report = ledger_from(ctx).publish_average_wage(year=year, annual=validation.money(annual, "annual"),
+                                                  on=effective_date(on), operator=operator,
+                                                  documents=document_refs(documents))
+    stdout.print(f"{year}'s average wage published; {report.reassessed} person-months of {year + 1} trued up (CON-3)")
+
+
+@command.command("set")
+@click.argument("name")
+@click.argument("value")
+@click.option("--from", "effective_from", required=True, metavar="DATE", help="The value holds from this date.")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def set_(ctx, name, value, effective_from, documents, operator):
+    """Set a policy parameter from a date; earlier computations keep the values they used.
+
+    Example:
+
+        yibao policy set employee_rate_employer 0.065 --from 2025-01-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    value = validation.parameter_value(value)
+    ledger_from(ctx).set_policy_parameter(name=name, value=value, effective_from=validation.date(effective_from, "from"),
+                                          on=datetime.date.today(), operator=operator, documents=document_refs(documents))
+    stdout.print(f"{name} = {value} from {effective_from}")

@@ -1,0 +1,99 @@
+"""Each person-month's assessment, receipts and settlement: a pure fold over a person's standing facts."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Iterable
+
+from ledger import history
+from ledger.contribution_events import (
+    AssessmentCancelled, ContributionAssessed, ContributionReassessed, ContributionReceived,
+)
+from ledger.events import LedgerEvent
+from ledger.month import Month
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class PersonMonth:
+    month: Month
+    scheme: str
+    employer: str | None
+    base: Decimal
+    employer_part: Decimal
+    personal_part: Decimal
+    total: Decimal
+    basis: str
+    reference_year: int | None
+    notice: str
+    due_on: datetime.date
+    received: Decimal = ZERO
+    true_up: Decimal = ZERO
+    cancelled: bool = False
+
+    @property
+    def outstanding(self) -> Decimal:
+        return ZERO if self.cancelled else self.total - self.received
+
+    @property
+    def paid(self) -> bool:
+        """CON-6: only received money makes a month paid."""
+        return not self.cancelled and self.received >= self.total
+
+    @property
+    def paid_before_true_up(self) -> bool:
+        return not self.cancelled and self.true_up > 0 and self.received >= self.total - self.true_up
+
+    def state(self, deferred: bool) -> str:
+        """MON-1."""
+        if self.cancelled:
+            return "cancelled"
+        if self.paid:
+            return "paid"
+        if self.paid_before_true_up:
+            return "trued-up"
+        return "deferred" if deferred else "assessed"
+
+
+def person_months(events: Iterable[LedgerEvent]) -> dict[Month, PersonMonth]:
+    """Fold assessments, re-assessments, receipts and cancellations, month by month."""
+    months: dict[Month, PersonMonth] = {}
+    for event in history.standing(events):
+        if isinstance(event, ContributionAssessed):
+            months[event.month] = PersonMonth(
+                month=event.month, scheme=event.scheme, employer=event.employer, base=event.base,
+                employer_part=event.employer_part, personal_part=event.personal_part, total=event.total,
+                basis=event.basis, reference_year=event.reference_year, notice=event.notice, due_on=event.due_on,
+                received=months[event.month].received if event.month in months else ZERO,
+            )
+        elif isinstance(event, ContributionReassessed) and event.month in months:
+            month = months[event.month]
+            months[event.month] = replace(
+                month, base=event.base, employer_part=event.employer_part, personal_part=event.personal_part,
+                total=event.total, basis=event.basis, reference_year=event.reference_year,
+                true_up=month.true_up + event.difference, due_on=max(month.due_on, event.due_on),
+            )
+        elif isinstance(event, ContributionReceived):
+            month = months.get(event.month)
+            if month is not None:
+                months[event.month] = replace(month, received=month.received + event.amount)
+        elif isinstance(event, AssessmentCancelled) and event.month in months:
+            months[event.month] = replace(months[event.month], cancelled=True)
+    return dict(sorted(months.items()))
+
+
+def unmatched_reason(months: dict[Month, PersonMonth], month: Month, amount: Decimal) -> str | None:
+    """CON-6: why a receipt does not settle the month (None when it does, to the fen)."""
+    person_month = months.get(month)
+    if person_month is None:
+        return f"no assessment for {month}"
+    if person_month.cancelled:
+        return f"the assessment for {month} was cancelled"
+    if person_month.outstanding <= 0:
+        return f"{month} is already paid"
+    if amount != person_month.outstanding:
+        return f"wrong amount: {month} owes {person_month.outstanding}"
+    return None
