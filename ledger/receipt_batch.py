@@ -36,7 +36,9 @@ class ReceiptUnmatched(LedgerEvent):
 
 
 class ReceiptBatchProgressed(LedgerEvent):
-    through_row: int
+    """The first `rows_done` rows of the file are recorded (with the receipts of this chunk)."""
+
+    rows_done: int
     matched: int
     unmatched: int
     on: datetime.date
@@ -56,9 +58,9 @@ class ReceiptBatch(Aggregate):
                            on=on, operator=operator, documents=[source])
 
     @property
-    def through_row(self) -> int:
+    def rows_done(self) -> int:
         progress = [e for e in self.history if isinstance(e, ReceiptBatchProgressed)]
-        return progress[-1].through_row if progress else 0
+        return progress[-1].rows_done if progress else 0
 
     @property
     def rows(self) -> int:
@@ -67,6 +69,6 @@ class ReceiptBatch(Aggregate):
     def unmatched(self, **receipt) -> None:
         self.trigger_event(ReceiptUnmatched, documents=[], **receipt)
 
-    def progressed(self, *, through_row: int, matched: int, unmatched: int, on: datetime.date, operator: str) -> None:
-        self.trigger_event(ReceiptBatchProgressed, through_row=through_row, matched=matched, unmatched=unmatched,
+    def progressed(self, *, rows_done: int, matched: int, unmatched: int, on: datetime.date, operator: str) -> None:
+        self.trigger_event(ReceiptBatchProgressed, rows_done=rows_done, matched=matched, unmatched=unmatched,
                            on=on, operator=operator, documents=[])

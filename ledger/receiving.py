@@ -96,14 +96,15 @@ def import_receipts(ledger: Any, receipts: list[Receipt], *, digest: str, source
     """
     summary = Summary(rows=len(receipts))
     batch = _batch(ledger, digest, source, len(receipts), on, operator)
-    done = batch.through_row
+    done = batch.rows_done
     summary.duplicates = done
     if progress:
         progress(done)
     people = People(ledger)
     for start in range(done, len(receipts), CHUNK_ROWS):
         chunk = receipts[start:start + CHUNK_ROWS]
-        batch, outcome = _import_chunk(ledger, people, batch, chunk, digest, source, on, operator)
+        batch, outcome = _import_chunk(ledger, people, batch, chunk, start + len(chunk), digest, source, on,
+                                       operator)
         summary.matched += outcome["matched"]
         summary.unmatched += outcome["unmatched"]
         summary.duplicates += outcome["duplicate"]
@@ -119,8 +120,8 @@ def _batch(ledger, digest: str, source: str, rows: int, on: datetime.date, opera
         return ReceiptBatch.open(source=source, digest=digest, rows=rows, on=on, operator=operator)
 
 
-def _import_chunk(ledger, people: People, batch: ReceiptBatch, chunk: list[Receipt], digest: str, source: str,
-                  on: datetime.date, operator: str) -> tuple[ReceiptBatch, dict[str, int]]:
+def _import_chunk(ledger, people: People, batch: ReceiptBatch, chunk: list[Receipt], done: int, digest: str,
+                  source: str, on: datetime.date, operator: str) -> tuple[ReceiptBatch, dict[str, int]]:
     for attempt in range(RETRIES):
         outcome = {"matched": 0, "unmatched": 0, "duplicate": 0}
         touched: dict = {}
@@ -129,7 +130,7 @@ def _import_chunk(ledger, people: People, batch: ReceiptBatch, chunk: list[Recei
             outcome[record(person, batch, receipt, digest, source, operator)] += 1
             if person is not None and person.pending_events:
                 touched[person.id] = person
-        batch.progressed(through_row=chunk[-1].row, matched=outcome["matched"], unmatched=outcome["unmatched"],
+        batch.progressed(rows_done=done, matched=outcome["matched"], unmatched=outcome["unmatched"],
                          on=on, operator=operator)
         try:
             ledger.commit(batch, *touched.values())

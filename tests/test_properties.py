@@ -73,3 +73,69 @@ def test_nothing_recorded_ever_disappears_from_the_timeline(ops):
     assert [row["seq"] for row in rows] == list(range(1, len(person.history) + 1))
     reversed_seqs = {row["seq"] for row in rows if row["reversed_by"]}
     assert all(rows[seq - 1]["type"] != "EventReversed" for seq in reversed_seqs)
+
+
+month_ops = st.lists(st.one_of(
+    st.tuples(st.just("assess"), st.integers(1, 6), st.sampled_from(["4853.00", "6000.00"])),
+    st.tuples(st.just("pay"), st.integers(1, 6), st.sampled_from(["full", "388.24", "1.00"])),
+    st.tuples(st.just("reassess"), st.integers(1, 6), st.sampled_from(["5160.00", "7000.00"])),
+    st.tuples(st.just("cancel"), st.integers(1, 6), st.just("")),
+    st.tuples(st.just("reverse"), st.integers(1, 20), st.just("")),
+), max_size=15)
+
+
+def apply_month_op(person: Person, operation) -> None:
+    from decimal import Decimal
+
+    from ledger.assessment import amounts
+    from ledger.month import Month
+    from ledger.policy import Policy
+
+    kind, number, value = operation
+    month = Month(2024, min(number, 12))
+    owed = person.months().get(month)
+    if kind == "assess":
+        parts = amounts(Policy.defaults(), "flexible", month, Decimal(value))
+        person.assess(month=month, scheme="flexible", employer=None, base=Decimal(value), employer_part=parts.employer_part,
+                      personal_part=parts.personal_part, total=parts.total, basis="minimum", reference_year=2023,
+                      notice="n", due_on=D(2024, 12, 31), operator="c", documents=[])
+    elif kind == "pay":
+        amount = owed.outstanding if value == "full" and owed else Decimal(value if value != "full" else "1.00")
+        person.record_receipt(month=month, amount=amount, received_on=D(2024, 6, 1), source="t",
+                              receipt_id=str(len(person.history)), operator="c", documents=[])
+    elif kind == "reassess" and owed and not owed.cancelled:
+        parts = amounts(Policy.defaults(), "flexible", month, Decimal(value))
+        person.reassess(month=month, base=Decimal(value), employer_part=parts.employer_part,
+                        personal_part=parts.personal_part, total=parts.total, basis="minimum", reference_year=2024,
+                        difference=parts.total - owed.total, rule="CON-3", due_on=D(2024, 12, 31), operator="c",
+                        documents=[])
+    elif kind == "cancel" and owed and not owed.cancelled:
+        person.cancel_assessment(month=month, rule="CON-5", on=D(2025, 1, 2), operator="c")
+    elif kind == "reverse":
+        person.reverse(seq=number, reason="correction", on=D(2024, 7, 1), operator="c")
+
+
+@settings(max_examples=150, deadline=None)
+@given(month_ops)
+def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded_by_t(ops):
+    from ledger import history
+    from ledger.policy import Policy
+    from projections.months import contribution_months, month_rows
+
+    policy, person = Policy.defaults(), a_person()
+    said = []
+    for operation in ops:
+        try:
+            apply_month_op(person, operation)
+        except RuleViolation:
+            continue
+        moment = datetime.datetime.now(datetime.timezone.utc)
+        said.append((moment, month_rows(policy, person.history, {}),
+                     contribution_months(person.history, {}, D(2024, 12, 31))))
+    for moment, rows, counts in said:
+        known = history.known_at(person.history, moment)
+        assert month_rows(policy, known, {}) == rows
+        assert contribution_months(known, {}, D(2024, 12, 31)) == counts
+    for row in month_rows(policy, person.history, {}):
+        assert row["state"] in ("assessed", "paid", "trued-up", "cancelled")
+        assert (row["state"] == "paid") <= (row["received"] >= row["total"])
