@@ -32,8 +32,8 @@ def employer_debt(code: str, months: Iterable[PersonMonth], deferrals: list[tupl
         owed += person_month.outstanding
         if is_deferred(deferrals, person_month.month) and Month.of(on) < _deferral_end(deferrals, person_month.month):
             deferred += person_month.outstanding
-        elif person_month.due_on < on:
-            arrears += person_month.outstanding
+        else:
+            arrears += person_month.overdue(on)
     return Debt(owed, arrears, deferred)
 
 

@@ -32,11 +32,21 @@ class PersonMonth:
     due_on: datetime.date
     received: Decimal = ZERO
     true_up: Decimal = ZERO
+    true_up_due_on: datetime.date | None = None
     cancelled: bool = False
 
     @property
     def outstanding(self) -> Decimal:
         return ZERO if self.cancelled else self.total - self.received
+
+    def overdue(self, on: datetime.date) -> Decimal:
+        """What should have been received before `on`: the first assessment by its due date, a true-up by its own."""
+        due = ZERO
+        if on > self.due_on:
+            due += self.total - self.true_up
+        if self.true_up_due_on is not None and on > self.true_up_due_on:
+            due += self.true_up
+        return ZERO if self.cancelled else max(ZERO, due - self.received)
 
     @property
     def paid(self) -> bool:
@@ -74,7 +84,8 @@ def person_months(events: Iterable[LedgerEvent]) -> dict[Month, PersonMonth]:
             months[event.month] = replace(
                 month, base=event.base, employer_part=event.employer_part, personal_part=event.personal_part,
                 total=event.total, basis=event.basis, reference_year=event.reference_year,
-                true_up=month.true_up + event.difference, due_on=max(month.due_on, event.due_on),
+                true_up=month.true_up + event.difference,
+                true_up_due_on=max(month.true_up_due_on or event.due_on, event.due_on),
             )
         elif isinstance(event, ContributionReceived):
             month = months.get(event.month)

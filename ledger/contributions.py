@@ -223,8 +223,8 @@ def settle_declaration(ledger: Any, *, employer: Employer, year: int, on: dateti
                            and pm.employer == code and pm.basis in ("provisional", "estimate")]
             for person_month in provisional:
                 base = clamp_base(policy, reference, person_month.month, wages[person.id])
-                _reassess(policy, person, person_month, base, reference.year, "CON-4",
-                          max(person_month.due_on, due_on), operator, keep_if_equal=True, basis="declared")
+                _reassess(policy, person, person_month, base, reference.year, "CON-4", due_on, operator,
+                          keep_if_equal=True, basis="declared")
             if provisional:
                 report.reassessed += len(provisional)
                 changed.add(person)

@@ -21,11 +21,16 @@ def fenced_after(marker: str) -> str:
 def test_the_tour_runs_as_written(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
     env.pop("YIBAO_DB", None)
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", fenced_after("<!-- tour -->")], cwd=tmp_path,
+    script = fenced_after("<!-- tour -->") + fenced_after("<!-- tour-contributions -->")
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert re.search(r"│ 2 +│ PersonChanged +│ 2024-05-01 .*│ 3 +│", result.stdout)
-    assert "from 2024-08 (CON-9" in result.stdout
+    assert "3 rows: 3 matched, 0 unmatched, 0 already recorded" in result.stdout
+    assert "3 rows: 0 matched, 0 unmatched, 3 already recorded" in result.stdout
+    assert re.search(r"2025-01 .*│ 5160\.00 .*│ 24\.56 +│ trued-up", result.stdout)
+    # March's first assessment is overdue; February's true-up is not due before the end of the year (CON-3)
+    assert "owes 437.36 (arrears 388.24, deferred 0.00)" in result.stdout
 
 
 def test_ci_runs_the_readmes_set_up_commands():

@@ -387,3 +387,16 @@ def test_mon_3_contribution_months_survive_cancellation_and_carry_into_a_new_reg
     ledger.cancel_person(id_number=number, reason="left", on=D(2024, 4, 1), operator=OP)
     ledger.register_person(id_number=number, name="马红", sex="M", scheme="flexible", on=D(2026, 2, 1), operator=OP)
     assert contribution_months(ledger.person_history(number), {}, D(2026, 3, 1))["paid"] == 1
+
+
+def test_con_3_a_true_up_is_due_by_the_end_of_the_year_and_does_not_postpone_the_first_amount(ledger, make_code,
+                                                                                             make_id):
+    code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2025, 1, 1))
+    declare(ledger, code, 2025, {number: "3000"}, on=D(2025, 1, 10))
+    for month in (1, 2):
+        contributions.assess_month(ledger, month=Month(2025, month), operator=OP)
+    pay(ledger, number, "2025-01", on=D(2025, 1, 20))
+    ledger.publish_average_wage(year=2024, annual=Decimal("103200"), on=D(2025, 6, 30), operator=OP)
+    july = ledger.employer_debt(code, D(2025, 7, 31))
+    assert (july.owed, july.arrears) == (Decimal("437.36"), Decimal("388.24"))  # February's first amount only
+    assert ledger.employer_debt(code, D(2026, 1, 1)).arrears == Decimal("437.36")
