@@ -13,6 +13,7 @@ from commands.context import open_ledger
 from commands.options import stdout
 from commands.synthetic import credit_code, fill_region
 from commands.timeline import command as timeline_command
+from commands.months import command as months_command
 from commands.status import command as status_command
 from ledger.employer import Employer
 from ledger.storage import DEFAULT_URL
@@ -47,3 +48,4 @@ def command(ctx: click.Context, persons: int, seed: int, db: str | None) -> None
     ctx.invoke(timeline_command, number=region.sample, known_at=None, as_json=False)
     ctx.invoke(status_command, id_number=region.sample, on=datetime.date.today().isoformat(), known_at=None,
                as_json=False)
+    ctx.invoke(months_command, id_number=region.sample, year=2024, known_at=None, as_json=False)

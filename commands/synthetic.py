@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 from dataclasses import dataclass
 
 from stdnum.cn import ric, uscc
 
+from ledger import contributions
 from ledger.application import Ledger
+from ledger.employer_state import staff_during
+from ledger.files import WageRow
+from ledger.receiving import Receipt, import_receipts
 from ledger.errors import LedgerError
 from ledger.month import Month
 
@@ -68,7 +73,32 @@ def fill_region(ledger: Ledger, persons: int, seed: int = 1, progress=None) -> R
         if progress:
             progress()
     region.sample = _sample_person(ledger, rng, region)
+    _half_year_of_contributions(ledger, rng, region)
     return region
+
+
+def _half_year_of_contributions(ledger: Ledger, rng: random.Random, region: Region) -> None:
+    """Declare 2024 wages, assess January to June, and import the bureau's receipts for most months."""
+    for code in region.employers:
+        employer = ledger.find_employer(code)
+        staff = staff_during(employer.history, 2024)
+        rows = [WageRow(i, ledger.repository.get(pid).state_on(datetime.date(2024, 12, 31)).id_number,
+                        Decimal(rng.randrange(2500, 16000)))
+                for i, pid in enumerate(sorted(staff, key=str), start=2)]
+        if rows:
+            ledger.declare_bases(code=code, year=2024, rows=rows, file_digest=f"demo-{code}",
+                                 on=datetime.date(2024, 1, 10), operator=rng.choice(OPERATORS))
+    for number in range(1, 7):
+        contributions.assess_month(ledger, month=Month(2024, number), operator=DEMO_OPERATOR,
+                                   estimate_base=Decimal("5000.00"))
+    receipts = []
+    for id_number in region.persons:
+        for month, person_month in ledger.find_person(id_number).months().items():
+            if month <= Month(2024, 6) and rng.random() < 0.9:
+                received_on = month.day(rng.randrange(5, 28))
+                receipts.append(Receipt(len(receipts) + 2, id_number, month, person_month.outstanding, received_on))
+    import_receipts(ledger, receipts, digest=f"demo-receipts-{region.employers[0]}", source="demo-receipts.csv",
+                    on=datetime.date(2024, 7, 1), operator=DEMO_OPERATOR)
 
 
 def _employer(ledger: Ledger, rng: random.Random) -> str:
@@ -105,7 +135,10 @@ def _person(ledger: Ledger, rng: random.Random, region: Region) -> str:
     if employer and rng.random() < 0.15:
         _move_job(ledger, rng, number, employer, region, later, operator)
     elif rng.random() < 0.03:
-        ledger.cancel_person(id_number=number, reason=rng.choice(("death", "abroad")), on=later + datetime.timedelta(days=30),
+        gone = later + datetime.timedelta(days=30)
+        if employer:
+            ledger.leave(code=employer, id_number=number, month=Month.of(gone) + 1, declared_on=gone, operator=operator)
+        ledger.cancel_person(id_number=number, reason=rng.choice(("death", "abroad")), on=gone,
                              operator=operator, documents=[f"证明-{number[-4:]}"])
     return number
 

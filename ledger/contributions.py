@@ -74,8 +74,10 @@ def _assess_employee(policy, person: Person, id_number: str, code: str, wage, mo
         report.already += 1
         return
     try:
+        person.require_registered(month.last_day)
         base, basis, reference_year = _employee_base(policy, month, wage, person, estimate_base)
     except RuleViolation as refusal:
+        # One person's problem (cancelled, no base) must not stop the month for everyone else.
         report.skipped.append((id_number, str(refusal)))
         return
     parts = amounts(policy, "employee", month, base)
