@@ -34,6 +34,12 @@ class PersonMonth:
     true_up: Decimal = ZERO
     true_up_due_on: datetime.date | None = None
     cancelled: bool = False
+    last_received_on: datetime.date | None = None
+
+    @property
+    def back_pay(self) -> bool:
+        """WAIT-6: a month of an interrupted period paid afterwards (补缴)."""
+        return self.basis == "back-pay"
 
     @property
     def outstanding(self) -> Decimal:
@@ -62,7 +68,7 @@ class PersonMonth:
         if self.cancelled:
             return "cancelled"
         if self.paid:
-            return "paid"
+            return "back-paid" if self.back_pay else "paid"
         if self.paid_before_true_up:
             return "trued-up"
         return "deferred" if deferred else "assessed"
@@ -90,10 +96,16 @@ def person_months(events: Iterable[LedgerEvent]) -> dict[Month, PersonMonth]:
         elif isinstance(event, ContributionReceived):
             month = months.get(event.month)
             if month is not None:
-                months[event.month] = replace(month, received=month.received + event.amount)
+                months[event.month] = replace(month, received=month.received + event.amount,
+                                              last_received_on=event.received_on)
         elif isinstance(event, AssessmentCancelled) and event.month in months:
             months[event.month] = replace(months[event.month], cancelled=True)
     return dict(sorted(months.items()))
+
+
+def received_by(events: Iterable[LedgerEvent], on: datetime.date) -> list[LedgerEvent]:
+    """The facts as they stood on `on` for money: receipts count from the day the money was received."""
+    return [e for e in events if not isinstance(e, ContributionReceived) or e.received_on <= on]
 
 
 def unmatched_reason(months: dict[Month, PersonMonth], month: Month, amount: Decimal) -> str | None:

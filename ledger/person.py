@@ -16,9 +16,13 @@ from ledger.contribution_events import (
 from ledger.contribution_months import PersonMonth, person_months, unmatched_reason
 from ledger.errors import RuleViolation
 from ledger.events import EventReversed, LedgerEvent
+from ledger.lifecycle_events import (
+    AccountSpent, PaymentInterrupted, PaymentResumed, Retired, SchemeSwitched, TransferredIn, TransferredOut,
+)
 from ledger.month import Month
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
+from ledger.interruption import interrupted_from
 
 SCHEMES = ("employee", "flexible", "resident")
 CANCEL_REASONS = ("death", "missing", "abroad", "left")
@@ -106,12 +110,82 @@ class Person(Aggregate):
         chosen = [e for e in history.standing(self.history) if isinstance(e, BaseChosen) and e.month <= month]
         return chosen[-1].base if chosen else None
 
+    # -- interruption, resumption, transfer, retirement, scheme, spending (issue 4) -------------
+
+    def interrupt(self, *, month: Month, operator: str, documents: list[str]) -> None:
+        """WAIT-4: a flexible person stops paying from `month` (the first unpaid month)."""
+        state = self.require_registered(month.first_day)
+        if state.scheme != "flexible":
+            raise RuleViolation("WAIT-4", f"only a flexible person's payment is interrupted ({state.scheme})")
+        if self.interrupted_from(month.last_day) is not None:
+            raise RuleViolation("WAIT-4", f"payment is already interrupted from {self.interrupted_from(month.last_day)}")
+        paid = [str(m) for m, pm in self.months().items() if m >= month and pm.paid]
+        if paid:
+            raise RuleViolation("WAIT-4", f"{', '.join(paid)} already paid: the interruption starts later")
+        self.trigger_event(PaymentInterrupted, month=month, operator=operator, documents=documents)
+
+    def interrupted_from(self, on: datetime.date) -> Month | None:
+        return interrupted_from(self.history, on)
+
+    def resume(self, *, on: datetime.date, operator: str, documents: list[str]) -> None:
+        """WAIT-5: only an interrupted person resumes; a new waiting period starts."""
+        self.require_registered(on)
+        if self.interrupted_from(on) is None:
+            raise RuleViolation("WAIT-5", f"{self.state_on(on).id_number} is not interrupted on {on}")
+        self.trigger_event(PaymentResumed, on=on, operator=operator, documents=documents)
+
+    def transfer_in(self, *, from_region: str, months: int, balance: Decimal, on: datetime.date, operator: str,
+                    documents: list[str]) -> None:
+        """TRF-1, ACC-4: months and balance brought from elsewhere."""
+        self.require_registered(on)
+        self.trigger_event(TransferredIn, from_region=from_region, months=months, balance=balance, on=on,
+                           operator=operator, documents=documents)
+
+    def transfer_out(self, *, to_region: str, balance: Decimal, on: datetime.date, operator: str,
+                     documents: list[str]) -> None:
+        """TRF-1, ACC-4: the person leaves with the account's balance."""
+        self.require_registered(on)
+        self.trigger_event(TransferredOut, to_region=to_region, balance=balance, on=on, operator=operator,
+                           documents=documents)
+
+    def retire(self, *, on: datetime.date, months: int, minimum: int, operator: str, documents: list[str]) -> int:
+        """RET-1: employee (or flexible) to retired; returns the months short of the minimum, to back-pay."""
+        state = self.require_registered(on)
+        if state.retired_on is not None:
+            raise RuleViolation("RET-1", f"{state.id_number} retired already on {state.retired_on}")
+        if state.scheme not in ("employee", "flexible"):
+            raise RuleViolation("RET-1", f"a {state.scheme} person does not retire from employee insurance")
+        shortfall = max(0, minimum - months)
+        self.trigger_event(Retired, on=on, months=months, minimum=minimum, shortfall=shortfall, operator=operator,
+                           documents=documents)
+        return shortfall
+
+    def switch_scheme(self, *, scheme: str, on: datetime.date, operator: str, documents: list[str]) -> None:
+        state = self.require_registered(on)
+        if state.scheme == scheme:
+            raise RuleViolation("REG-3", f"{state.id_number} is already in the {scheme} scheme")
+        if state.scheme == "retired":
+            raise RuleViolation("RET-1", "a retired person stays retired")
+        self.trigger_event(SchemeSwitched, scheme=scheme, on=on, operator=operator, documents=documents)
+
+    def spend(self, *, amount: Decimal, facility: str | None, balance: Decimal, usable: bool, reason: str,
+              on: datetime.date, operator: str, documents: list[str]) -> None:
+        """ACC-3: only from a usable account, and never beyond its balance."""
+        if not usable:
+            raise RuleViolation(reason.split(":")[0], f"the account cannot be used on {on} ({reason})")
+        if amount > balance:
+            raise RuleViolation("ACC-3", f"the balance on {on} is {balance}, less than {amount}")
+        self.trigger_event(AccountSpent, amount=amount, facility=facility, on=on, operator=operator,
+                           documents=documents)
+
     def reverse(self, *, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         history.check_reversible(self.history, seq)
         self.trigger_event(EventReversed, seq=seq, reason=reason, on=on, operator=operator, documents=[])
 
     def require_registered(self, on: datetime.date) -> PersonState:
         state = self.state_on(on)
+        if state.transferred_out:
+            raise RuleViolation("TRF-1", f"{state.id_number} was {state.cancelled_reason} on {state.cancelled_on}")
         if state.cancelled_reason:
             raise RuleViolation(
                 "REG-5", f"{state.id_number} was cancelled ({state.cancelled_reason}) on {state.cancelled_on}"

@@ -8,6 +8,7 @@ from typing import Iterable
 
 from ledger import history
 from ledger.events import LedgerEvent
+from ledger.lifecycle_events import Retired, SchemeSwitched, TransferredOut
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 
 IDENTITY_FIELDS = frozenset({"name", "sex", "id_number", "birth"})
@@ -27,6 +28,8 @@ class PersonState:
     registered_on: datetime.date | None = None
     cancelled_reason: str | None = None
     cancelled_on: datetime.date | None = None
+    transferred_out: bool = False
+    retired_on: datetime.date | None = None
 
     @property
     def maternity_insured(self) -> bool:
@@ -48,10 +51,17 @@ def person_state(events: Iterable[LedgerEvent], on: datetime.date) -> PersonStat
                 address=event.address, registered=True, registered_on=event.on,
             )
         elif isinstance(event, PersonReregistered):
-            state = replace(state, scheme=event.scheme, registered=True,
-                            registered_on=event.on, cancelled_reason=None, cancelled_on=None)
+            state = replace(state, scheme=event.scheme, registered=True, registered_on=event.on,
+                            cancelled_reason=None, cancelled_on=None, transferred_out=False, retired_on=None)
         elif isinstance(event, PersonChanged):
             state = replace(state, **event.changes)
         elif isinstance(event, PersonCancelled):
             state = replace(state, registered=False, cancelled_reason=event.reason, cancelled_on=event.on)
+        elif isinstance(event, TransferredOut):
+            state = replace(state, registered=False, cancelled_reason=f"transferred out to {event.to_region}",
+                            cancelled_on=event.on, transferred_out=True)
+        elif isinstance(event, SchemeSwitched):
+            state = replace(state, scheme=event.scheme)
+        elif isinstance(event, Retired):
+            state = replace(state, scheme="retired", retired_on=event.on)
     return state

@@ -158,10 +158,10 @@ def pay_at_counter(ledger: Any, *, id_number: str, first: Month, last: Month, am
     reason = _counter_mismatch(person, months, amount)
     if reason is None:
         owed = person.months()
-        batch = None
         for row, month in enumerate(months, start=1):
             receipt = Receipt(row, id_number, month, owed[month].outstanding, received_on)
-            record(person, batch, receipt, source_id, "counter", operator)
+            person.record_receipt(month=month, amount=receipt.amount, received_on=received_on, source="counter",
+                                  receipt_id=receipt.receipt_id(source_id), operator=operator, documents=[])
         ledger.commit(person)
         return None
     batch = _batch(ledger, f"counter-{received_on}", "counter", 0, received_on, operator)

@@ -8,10 +8,10 @@ from typing import Any, Iterable
 
 from ledger import history
 from ledger.assessment import account_credit
-from ledger.contribution_events import ContributionReceived
-from ledger.contribution_months import PersonMonth, person_months
+from ledger.contribution_months import PersonMonth, person_months, received_by
 from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent
+from ledger.lifecycle_events import TransferredIn
 from ledger.month import Month
 from ledger.policy import Policy
 
@@ -27,13 +27,14 @@ def month_rows(policy: Policy, events: list[LedgerEvent], deferrals: dict[str, l
         if year is not None and month.year != year:
             continue
         state = _state(person_month, deferrals)
+        deferred_month = is_deferred(deferrals.get(person_month.employer or "", []), month)
         credited = account_credit(policy, person_month.scheme, month, person_month.base, person_month.personal_part)
         rows.append({
             "month": str(month), "scheme": person_month.scheme, "base": str(person_month.base),
             "employer": person_month.employer, "employer_part": str(person_month.employer_part),
             "personal": str(person_month.personal_part), "total": str(person_month.total),
             "received": str(person_month.received), "true_up": str(person_month.true_up), "state": state,
-            "credited": str(credited if state in COUNTED else ZERO), "basis": person_month.basis,
+            "credited": str(credited if state in COUNTED and not deferred_month else ZERO), "basis": person_month.basis,
             "reference_year": person_month.reference_year, "due_on": person_month.due_on.isoformat(),
         })
     return rows
@@ -41,11 +42,16 @@ def month_rows(policy: Policy, events: list[LedgerEvent], deferrals: dict[str, l
 
 def contribution_months(events: Iterable[LedgerEvent], deferrals: dict[str, list[tuple[Month, Month]]],
                         on: datetime.date) -> dict[str, int]:
-    """MON-2: months paid by `on` (money received by then, for months up to then), each month once."""
-    received_by_then = [e for e in events if not isinstance(e, ContributionReceived) or e.received_on <= on]
-    paid = {month for month, person_month in person_months(received_by_then).items()
-            if month <= Month.of(on) and _state(person_month, deferrals) in COUNTED}
-    return {"paid": len(paid), "back_paid": 0, "transferred_in": 0, "total": len(paid)}
+    """MON-2: paid + back-paid + transferred-in by `on` (money received by then), each month counted once."""
+    events = list(events)
+    states = {month: _state(person_month, deferrals)
+              for month, person_month in person_months(received_by(events, on)).items() if month <= Month.of(on)}
+    paid = {month for month, state in states.items() if state in COUNTED}
+    back_paid = {month for month, state in states.items() if state == "back-paid"}
+    transferred_in = sum(e.months for e in history.standing(events)
+                         if isinstance(e, TransferredIn) and e.on <= on)
+    return {"paid": len(paid), "back_paid": len(back_paid), "transferred_in": transferred_in,
+            "total": len(paid | back_paid) + transferred_in}
 
 
 def _state(person_month: PersonMonth, deferrals: dict[str, list[tuple[Month, Month]]]) -> str:
