@@ -9,7 +9,9 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 from rich.markup import escape
 
-from commands import contributions, correct, demo, employer, init, months, person, policy, status, timeline
+from commands import (
+    account, contributions, correct, demo, diff, employer, init, months, person, policy, status, timeline,
+)
 from commands.options import stderr
 from ledger.errors import LedgerError
 
@@ -43,5 +45,6 @@ def cli(ctx: click.Context, db: str | None) -> None:
         obj.setdefault("db", db)
 
 
-for module in (init, policy, employer, person, contributions, correct, timeline, status, months, demo):
+for module in (init, policy, employer, person, contributions, account, correct, timeline, status, months, diff,
+               demo):
     cli.add_command(module.command)

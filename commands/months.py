@@ -7,7 +7,8 @@ from rich.table import Table
 
 from commands.options import db_option, json_option, ledger_from, print_json, stdout
 from ledger import history, validation
-from projections.months import employers_of, month_rows
+from ledger.contribution_months import employers_of
+from projections.months import month_rows
 
 
 @click.command("months")

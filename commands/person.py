@@ -128,3 +128,162 @@ def cancel(ctx, id_number, reason, on, documents, operator):
         operator=operator, documents=document_refs(documents),
     )
     stdout.print(f"cancelled {id_number} ({reason})")
+
+
+@command.command("interrupt")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The first unpaid month.")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def interrupt(ctx, id_number, month, documents, operator):
+    """Record that a flexible person stopped paying (WAIT-4): pooled benefits stop from that month.
+
+    Example:
+
+        yibao person interrupt --id 640102199001011237 --month 2024-11 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger_from(ctx).interrupt(id_number=validation.id_number(id_number, "id"), month=validation.month(month),
+                               operator=operator, documents=document_refs(documents))
+    stdout.print(f"{id_number}: payment interrupted from {month} (WAIT-4)")
+
+
+@command.command("resume")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@on_option("Date of the resumption (default: today).")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def resume(ctx, id_number, on, documents, operator):
+    """Resume paying after an interruption (WAIT-5): a new waiting period starts.
+
+    Example:
+
+        yibao person resume --id 640102199001011237 --on 2025-02-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger_from(ctx).resume(id_number=validation.id_number(id_number, "id"), on=effective_date(on),
+                            operator=operator, documents=document_refs(documents))
+    stdout.print(f"{id_number}: resumed (WAIT-5: the waiting period starts again)")
+
+
+@command.command("backpay")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--from", "first", required=True, metavar="YYYY-MM")
+@click.option("--to", "last", required=True, metavar="YYYY-MM")
+@on_option("Date of the back-payment application (default: today).")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def backpay(ctx, id_number, first, last, on, documents, operator):
+    """Assess the unpaid months of a gap for back-payment (WAIT-6, 补缴): they count once received.
+
+    Back-paid months count toward contribution months, but give no benefits and no account credit.
+
+    Example:
+
+        yibao person backpay --id 640102199001011237 --from 2024-11 --to 2025-01 --on 2025-02-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    count = ledger_from(ctx).back_pay(id_number=validation.id_number(id_number, "id"),
+                                      first=validation.month(first, "from"), last=validation.month(last, "to"),
+                                      on=effective_date(on), operator=operator, documents=document_refs(documents))
+    stdout.print(f"{count} months assessed for back-payment; pay them with `yibao contributions pay`")
+
+
+@command.command("transfer-in")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--from-region", required=True, metavar="CODE", help="Region the person comes from.")
+@click.option("--months", required=True, type=click.IntRange(0, 1200), help="Contribution months brought in.")
+@click.option("--balance", required=True, metavar="AMOUNT", help="Personal-account balance brought in.")
+@on_option()
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def transfer_in(ctx, id_number, from_region, months, balance, on, documents, operator):
+    """Record a transfer in (TRF-1): months count (MON-2) and the balance is credited (ACC-4).
+
+    Example:
+
+        yibao person transfer-in --id 640102199003070011 --from-region 610100 --months 36 --balance 2400.00 --on 2024-03-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger_from(ctx).transfer_in(id_number=validation.id_number(id_number, "id"),
+                                 from_region=validation.text(from_region, "from_region", limit=40), months=months,
+                                 balance=validation.money(balance, "balance"), on=effective_date(on),
+                                 operator=operator, documents=document_refs(documents))
+    stdout.print(f"{id_number}: {months} months and {balance} transferred in from {from_region}")
+
+
+@command.command("transfer-out")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--to-region", required=True, metavar="CODE")
+@on_option()
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def transfer_out(ctx, id_number, to_region, on, documents, operator):
+    """Record a transfer out (TRF-1): the account balance leaves with the person (ACC-4).
+
+    Example:
+
+        yibao person transfer-out --id 640102199003070011 --to-region 610100 --on 2025-06-30 --operator clerk01
+    """
+    operator = require_operator(operator)
+    leaving = ledger_from(ctx).transfer_out(id_number=validation.id_number(id_number, "id"),
+                                            to_region=validation.text(to_region, "to_region", limit=40),
+                                            on=effective_date(on), operator=operator,
+                                            documents=document_refs(documents))
+    stdout.print(f"{id_number} transferred out to {to_region} with {leaving}")
+
+
+@command.command("retire")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@on_option("Retirement date (default: today).")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def retire(ctx, id_number, on, documents, operator):
+    """Convert to retired (RET-1); short of the minimum months, benefits wait for the back-payment.
+
+    Example:
+
+        yibao person retire --id 640102199003070011 --on 2050-03-07 --document 退休审批表-17 --operator clerk01
+    """
+    operator = require_operator(operator)
+    shortfall = ledger_from(ctx).retire(id_number=validation.id_number(id_number, "id"), on=effective_date(on),
+                                        operator=operator, documents=document_refs(documents))
+    if shortfall:
+        stdout.print(f"{id_number} retired; RET-1: {shortfall} months short of the minimum: back-pay them "
+                     "(`yibao person backpay`) and benefits start the month after, or join the resident scheme")
+    else:
+        stdout.print(f"{id_number} retired; benefits continue from next month")
+
+
+@command.command("switch-scheme")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--to", "scheme", required=True, metavar="|".join(SCHEMES))
+@on_option()
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def switch_scheme(ctx, id_number, scheme, on, documents, operator):
+    """Move a person to another scheme from a date.
+
+    Example:
+
+        yibao person switch-scheme --id 640102199001011237 --to resident --on 2025-01-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger_from(ctx).switch_scheme(id_number=validation.id_number(id_number, "id"),
+                                   scheme=validation.choice(scheme, "to", SCHEMES), on=effective_date(on),
+                                   operator=operator, documents=document_refs(documents))
+    stdout.print(f"{id_number} is in the {scheme} scheme from {effective_date(on)}")

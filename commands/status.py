@@ -9,7 +9,7 @@ from rich.table import Table
 
 from commands.options import db_option, effective_date, json_option, ledger_from, print_json, stdout
 from ledger import history, validation
-from projections.months import employers_of
+from ledger.contribution_months import employers_of
 from projections.status import status
 
 
@@ -32,7 +32,7 @@ def command(ctx, id_number, on, known_at, as_json):
     ledger = ledger_from(ctx)
     events = ledger.person_history(id_number)
     deferrals = ledger.deferrals(employers_of(history.known_at(events, moment)), moment)
-    document = status(events, effective_date(on), moment, deferrals)
+    document = status(events, effective_date(on), moment, policy=ledger.policy_at(moment), deferrals=deferrals)
     if as_json:
         print_json(document)
         return

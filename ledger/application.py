@@ -9,20 +9,23 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
-from ledger import contributions, history, validation
+from ledger import account, contributions, history, validation
 from ledger.arrears import Debt, employer_debt
 from ledger.bases import base_floor, clamp_base, reference_wage
+from ledger.contribution_months import contribution_months, employers_of
 from ledger.deferral import deferral_periods
+from ledger.eligibility import eligibility
+from ledger.employer import Employer
 from ledger.employer_events import StaffHired
 from ledger.employer_state import staff_during
-from ledger.files import WageRow
-from ledger.employer import Employer
 from ledger.errors import BadInput, RuleViolation, StorageFailure
 from ledger.events import LedgerEvent
+from ledger.files import WageRow
 from ledger.month import Month
 from ledger.person import IdNumberIndex, Person
 from ledger.policy import Policy
 from ledger.policy_book import PolicyBook, policy_from
+from ledger.retirement import minimum_months
 from ledger.staffing import registration_is_late, staff_change_month
 from ledger.transcodings import DateAsISO, MonthAsISO
 
@@ -254,6 +257,76 @@ class Ledger(Application):
         person = self.find_person(id_number)
         person.cancel(reason=reason, on=on, operator=operator, documents=list(documents))
         self.commit(person)
+
+    # -- interruption, back-payment, transfers, retirement, the account (issue 4) ---------------
+
+    def person_outlook(self, id_number: str, on: datetime.date, known_at: datetime.datetime | None = None):
+        """The person's eligibility and account movements on `on`, as known at `known_at`."""
+        events = self.person_history(id_number, known_at)
+        deferrals = self.deferrals(employers_of(events), known_at)
+        policy = self.policy_at(known_at)
+        return eligibility(policy, events, deferrals, on), account.movements(policy, events, deferrals, on)
+
+    def interrupt(self, *, id_number: str, month: Month, operator: str, documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.interrupt(month=month, operator=operator, documents=list(documents))
+        self.commit(person)
+
+    def resume(self, *, id_number: str, on: datetime.date, operator: str, documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.resume(on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+
+    def back_pay(self, *, id_number: str, first: Month, last: Month, on: datetime.date, operator: str,
+                 documents: list[str] = ()) -> int:
+        """WAIT-6, RET-1: assess the gap at the bases in force for those months; it counts once received."""
+        person = self.find_person(id_number)
+        count = contributions.assess_back_pay(self.policy, person, first, last, on, operator, list(documents))
+        self.commit(person)
+        return count
+
+    def transfer_in(self, *, id_number: str, from_region: str, months: int, balance: Decimal, on: datetime.date,
+                    operator: str, documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.transfer_in(from_region=from_region, months=months, balance=balance, on=on, operator=operator,
+                           documents=list(documents))
+        self.commit(person)
+
+    def transfer_out(self, *, id_number: str, to_region: str, on: datetime.date, operator: str,
+                     documents: list[str] = ()) -> Decimal:
+        person = self.find_person(id_number)
+        _, moves = self.person_outlook(id_number, on)
+        leaving = account.balance(moves)
+        person.transfer_out(to_region=to_region, balance=leaving, on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+        return leaving
+
+    def retire(self, *, id_number: str, on: datetime.date, operator: str, documents: list[str] = ()) -> int:
+        person = self.find_person(id_number)
+        state = person.state_on(on)
+        events = person.history
+        months = contribution_months(events, self.deferrals(employers_of(events)), on)["total"]
+        shortfall = person.retire(on=on, months=months, minimum=minimum_months(self.policy, state.sex, on),
+                                  operator=operator, documents=list(documents))
+        self.commit(person)
+        return shortfall
+
+    def switch_scheme(self, *, id_number: str, scheme: str, on: datetime.date, operator: str,
+                      documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.switch_scheme(scheme=scheme, on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+
+    def spend(self, *, id_number: str, amount: Decimal, on: datetime.date, operator: str, facility: str | None = None,
+              documents: list[str] = ()) -> Decimal:
+        """ACC-3; returns the balance left."""
+        person = self.find_person(id_number)
+        allowed, moves = self.person_outlook(id_number, on)
+        available = account.balance(moves)
+        person.spend(amount=amount, facility=facility, balance=available, usable=allowed.account,
+                     reason=allowed.reason, on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+        return available - amount
 
     # -- corrections ---------------------------------------------------------------------
 

@@ -11,10 +11,13 @@ from ledger import history
 from ledger.contribution_events import (
     AssessmentCancelled, ContributionAssessed, ContributionReassessed, ContributionReceived,
 )
+from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent
+from ledger.lifecycle_events import TransferredIn
 from ledger.month import Month
 
 ZERO = Decimal("0.00")
+COUNTED = ("paid", "trued-up")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class PersonMonth:
     @property
     def paid_before_true_up(self) -> bool:
         return not self.cancelled and self.true_up > 0 and self.received >= self.total - self.true_up
+
+    def state_with(self, deferrals: dict[str, list[tuple[Month, Month]]]) -> str:
+        return self.state(is_deferred(deferrals.get(self.employer or "", []), self.month))
 
     def state(self, deferred: bool) -> str:
         """MON-1."""
@@ -120,3 +126,22 @@ def unmatched_reason(months: dict[Month, PersonMonth], month: Month, amount: Dec
     if amount != person_month.outstanding:
         return f"wrong amount: {month} owes {person_month.outstanding}"
     return None
+
+
+def contribution_months(events: Iterable[LedgerEvent], deferrals: dict[str, list[tuple[Month, Month]]],
+                        on: datetime.date) -> dict[str, int]:
+    """MON-2: paid + back-paid + transferred-in by `on` (money received by then), each month counted once."""
+    events = list(events)
+    states = {month: person_month.state_with(deferrals)
+              for month, person_month in person_months(received_by(events, on)).items() if month <= Month.of(on)}
+    paid = {month for month, state in states.items() if state in COUNTED}
+    back_paid = {month for month, state in states.items() if state == "back-paid"}
+    transferred_in = sum(e.months for e in history.standing(events)
+                         if isinstance(e, TransferredIn) and e.on <= on)
+    return {"paid": len(paid), "back_paid": len(back_paid), "transferred_in": transferred_in,
+            "total": len(paid | back_paid) + transferred_in}
+
+
+def employers_of(events: Iterable[LedgerEvent]) -> set[str]:
+    """The employers a person's months were assessed for: whose deferrals the projection needs."""
+    return {pm.employer for pm in person_months(events).values() if pm.employer}

@@ -20,6 +20,7 @@ from ledger.employer import Employer
 from ledger.employer_state import declared_wages, has_declared
 from ledger.errors import RuleViolation
 from ledger.month import Month
+from ledger.interruption import resumed_on
 from ledger.person import Person
 from ledger.policy import Policy
 
@@ -113,14 +114,15 @@ def _assess_flexible(ledger, policy: Policy, month: Month, operator: str, report
 
 def _assess_flexible_person(policy: Policy, person: Person, month: Month, operator: str, changed: Pending) -> int:
     state = person.state_on(month.last_day)
-    if not state.registered or state.scheme != "flexible":
+    if not state.registered or state.scheme != "flexible" or person.interrupted_from(month.last_day):
         return 0
     months = person.months()
     years = {m.year for m in months}
     interrupted = any(pm.cancelled for m, pm in months.items() if m.year == month.year)
-    start = Month.of(state.registered_on)
+    # A resumption (WAIT-5, CON-5) is assessed like a new enrolment, from its month.
+    start = Month.of(max(state.registered_on, resumed_on(person.history, month.last_day) or state.registered_on))
     lumps = []
-    if start.year == month.year and month.year not in years:
+    if start.year == month.year and not any(m >= start for m in months if not months[m].cancelled):
         lumps.append((start, Month(month.year, 12), Month(month.year, 12).last_day))
     if month.number >= 10 and month.year + 1 not in years and not interrupted:
         lumps.append((Month(month.year + 1, 1), Month(month.year + 1, 12), Month(month.year, 12).last_day))
@@ -156,6 +158,34 @@ def _flexible_base(policy: Policy, person: Person, month: Month) -> tuple[Decima
 def _assessed(person: Person, month: Month) -> bool:
     existing = person.months().get(month)
     return existing is not None and not existing.cancelled
+
+
+def assess_back_pay(policy: Policy, person: Person, first: Month, last: Month, on: datetime.date, operator: str,
+                    documents: list[str]) -> int:
+    """WAIT-6, RET-1 (补缴): each unpaid month of the gap at the minimum base in force for it, due this month.
+
+    Back-paid months count toward contribution months only: no benefits for them, no account credit.
+    """
+    if last < first or last >= Month.of(on):
+        raise RuleViolation("WAIT-6", f"back-payment covers past months only ({first}..{last} on {on})")
+    state = person.require_registered(on)
+    scheme = "flexible" if state.scheme in ("flexible", "retired", "resident") else state.scheme
+    months = [first + i for i in range(first.months_until(last) + 1)]
+    paid = [str(m) for m in months if _assessed(person, m) and person.months()[m].received > 0]
+    if paid:
+        raise RuleViolation("WAIT-6", f"{', '.join(paid)} already paid: nothing to back-pay")
+    for month in months:
+        existing = person.months().get(month)
+        if existing is not None and not existing.cancelled:
+            person.cancel_assessment(month=month, rule="WAIT-6", on=on, operator=operator)
+        reference = reference_wage(policy, month.year)
+        base = base_floor(policy, reference, month)
+        parts = amounts(policy, scheme, month, base)
+        person.assess(month=month, scheme=scheme, employer=None, base=base, employer_part=parts.employer_part,
+                      personal_part=parts.personal_part, total=parts.total, basis="back-pay",
+                      reference_year=reference.year, notice=f"back-pay {first}..{last} {on}",
+                      due_on=Month.of(on).last_day, operator=operator, documents=documents)
+    return len(months)
 
 
 # -- re-assessment ------------------------------------------------------------------------------

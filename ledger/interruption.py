@@ -20,3 +20,9 @@ def interrupted_from(events: Iterable[LedgerEvent], on: datetime.date) -> Month 
         elif isinstance(event, PaymentResumed) and event.on <= on:
             interrupted = None
     return interrupted
+
+
+def resumed_on(events: Iterable[LedgerEvent], on: datetime.date) -> datetime.date | None:
+    """The date of the latest resumption by `on`."""
+    resumed = [e.on for e in history.standing(events) if isinstance(e, PaymentResumed) and e.on <= on]
+    return resumed[-1] if resumed else None

@@ -8,10 +8,9 @@ from typing import Any, Iterable
 
 from ledger import history
 from ledger.assessment import account_credit
-from ledger.contribution_months import PersonMonth, person_months, received_by
+from ledger.contribution_months import PersonMonth, person_months
 from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent
-from ledger.lifecycle_events import TransferredIn
 from ledger.month import Month
 from ledger.policy import Policy
 
@@ -40,24 +39,5 @@ def month_rows(policy: Policy, events: list[LedgerEvent], deferrals: dict[str, l
     return rows
 
 
-def contribution_months(events: Iterable[LedgerEvent], deferrals: dict[str, list[tuple[Month, Month]]],
-                        on: datetime.date) -> dict[str, int]:
-    """MON-2: paid + back-paid + transferred-in by `on` (money received by then), each month counted once."""
-    events = list(events)
-    states = {month: _state(person_month, deferrals)
-              for month, person_month in person_months(received_by(events, on)).items() if month <= Month.of(on)}
-    paid = {month for month, state in states.items() if state in COUNTED}
-    back_paid = {month for month, state in states.items() if state == "back-paid"}
-    transferred_in = sum(e.months for e in history.standing(events)
-                         if isinstance(e, TransferredIn) and e.on <= on)
-    return {"paid": len(paid), "back_paid": len(back_paid), "transferred_in": transferred_in,
-            "total": len(paid | back_paid) + transferred_in}
-
-
 def _state(person_month: PersonMonth, deferrals: dict[str, list[tuple[Month, Month]]]) -> str:
-    return person_month.state(is_deferred(deferrals.get(person_month.employer or "", []), person_month.month))
-
-
-def employers_of(events: Iterable[LedgerEvent]) -> set[str]:
-    """The employers a person's months were assessed for: whose deferrals the projection needs."""
-    return {pm.employer for pm in person_months(history.standing(events)).values() if pm.employer}
+    return person_month.state_with(deferrals)

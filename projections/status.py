@@ -5,18 +5,24 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ledger import history
+from ledger import account, history
+from ledger.contribution_months import contribution_months
+from ledger.eligibility import eligibility
 from ledger.events import LedgerEvent
-from ledger.person_state import person_state
 from ledger.month import Month
-from projections.months import contribution_months
+from ledger.person_state import person_state
+from ledger.policy import Policy
 from projections.plain import plain
 
 
-def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.datetime,
-           deferrals: dict[str, list[tuple[Month, Month]]] | None = None) -> dict[str, Any]:
+def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.datetime, *,
+           policy: Policy | None = None, deferrals: dict[str, list[tuple[Month, Month]]] | None = None
+           ) -> dict[str, Any]:
+    """`policy` and `deferrals` must be as known at `known_at` too; they default to the shipped policy, none."""
+    policy, deferrals = policy or Policy.defaults(), deferrals or {}
     known = history.known_at(events, known_at)
     state = person_state(known, on)
+    allowed = eligibility(policy, known, deferrals, on)
     cancelled = {"reason": state.cancelled_reason, "on": plain(state.cancelled_on)} if state.cancelled_on else None
     return {
         "id_number": state.id_number,
@@ -28,9 +34,10 @@ def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.date
         "registered_on": plain(state.registered_on),
         "cancelled": cancelled,
         "maternity_insured": state.maternity_insured,
-        "contribution_months": contribution_months(known, deferrals or {}, on),
-        # Filled by the eligibility, account and maternity projections as they arrive.
-        "benefits": None,
-        "account": None,
+        "benefits": {"account": allowed.account, "pooled": allowed.pooled,
+                     "pooled_from": plain(allowed.pooled_from), "reason": allowed.reason},
+        "contribution_months": contribution_months(known, deferrals, on),
+        "account": plain(account.summary(account.movements(policy, known, deferrals, on))),
+        # Filled by the maternity projection when it arrives.
         "maternity_continuous_months": None,
     }

@@ -125,9 +125,12 @@ def test_status_json_has_the_contract_fields_and_answers_as_known_at(yibao, make
     assert then["id_number"] == number and then["on"] == "2024-07-01"
     assert (then["scheme"], then["registered"], now["registered"]) == ("employee", True, False)
     assert datetime.datetime.fromisoformat(then["known_at"]) == datetime.datetime.fromisoformat(between)
-    for field in ("benefits", "account", "maternity_continuous_months"):
-        assert field in now and now[field] is None
+    assert now["maternity_continuous_months"] is None
     assert now["contribution_months"] == {"paid": 0, "back_paid": 0, "transferred_in": 0, "total": 0}
+    assert now["benefits"] == {"account": False, "pooled": False, "pooled_from": None,
+                               "reason": "REG-5: registration ended (abroad) on 2024-06-01"}
+    assert then["benefits"]["reason"] == "WAIT-1: no paid month yet"
+    assert now["account"] == {"balance": "0.00", "credited": "0.00", "spent": "0.00"}
     before_registration = json.loads(yibao("status", number, "--on", "2024-02-01", "--json").output)
     assert before_registration["registered"] is False
 

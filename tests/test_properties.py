@@ -120,7 +120,8 @@ def apply_month_op(person: Person, operation) -> None:
 def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded_by_t(ops):
     from ledger import history
     from ledger.policy import Policy
-    from projections.months import contribution_months, month_rows
+    from ledger.contribution_months import contribution_months
+    from projections.months import month_rows
 
     policy, person = Policy.defaults(), a_person()
     said = []

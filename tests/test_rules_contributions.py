@@ -11,7 +11,8 @@ from ledger import contributions, files
 from ledger.errors import BadInput, RuleViolation
 from ledger.month import Month
 from ledger.receiving import Receipt, import_receipts, pay_at_counter
-from projections.months import contribution_months, month_rows
+from ledger.contribution_months import contribution_months
+from projections.months import month_rows
 
 D = datetime.date
 OP = "clerk01"

@@ -1,0 +1,84 @@
+"""`yibao account ...`: spending from the personal account and its statement (ACC-1..ACC-4)."""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+from rich.table import Table
+
+from commands.options import (
+    db_option, document_refs, documents_option, effective_date, json_option, ledger_from, on_option,
+    operator_option, print_json, require_operator, stdout,
+)
+from ledger import validation
+from ledger.errors import BadInput
+from projections.account import statement
+
+
+@click.group("account")
+def command() -> None:
+    """The personal account (个人账户).
+
+    Example:
+
+        yibao account statement 640102199003070011
+    """
+
+
+@command.command("spend")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--amount", required=True, metavar="AMOUNT")
+@on_option("Date of the spending (default: today).")
+@click.option("--facility", help="Designated pharmacy or outpatient facility.")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def spend(ctx, id_number, amount, on, facility, documents, operator):
+    """Record spending from the account (ACC-3); more than the balance is refused.
+
+    Example:
+
+        yibao account spend --id 640102199003070011 --amount 45.50 --on 2024-06-01 --facility 银川市第一人民医院药房 --operator clerk01
+    """
+    operator = require_operator(operator)
+    spent = validation.money(amount, "amount")
+    if spent == 0:
+        raise BadInput("amount", "spending 0.00 records nothing")
+    left = ledger_from(ctx).spend(id_number=validation.id_number(id_number, "id"), amount=spent,
+                                  on=effective_date(on), operator=operator,
+                                  facility=validation.text(facility, "facility", required=False),
+                                  documents=document_refs(documents))
+    stdout.print(f"spent {spent}; balance {left}")
+
+
+@command.command("statement")
+@click.argument("id_number", metavar="IDNO")
+@click.option("--from", "first", metavar="DATE", help="First date shown (the opening balance is carried).")
+@click.option("--to", "last", metavar="DATE", help="Last date shown (default: today).")
+@click.option("--known-at", metavar="TS", help="As known at this moment (default: now).")
+@json_option
+@db_option
+@click.pass_context
+def statement_command(ctx, id_number, first, last, known_at, as_json):
+    """List the account's credits and debits with a running balance.
+
+    Example:
+
+        yibao account statement 640102199003070011 --from 2024-01-01 --to 2024-12-31 --json
+    """
+    number = validation.id_number(id_number, "IDNO")
+    until = effective_date(last, "to")
+    moment = validation.timestamp(known_at) if known_at else None
+    _, moves = ledger_from(ctx).person_outlook(number, until, moment)
+    rows = statement(moves, validation.date(first, "from") if first else datetime.date.min)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"personal account of {number}")
+    for column in ("on", "kind", "amount", "balance", "detail"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["on"], row["kind"], row["amount"], row["balance"], row["detail"])
+    stdout.print(table)
