@@ -126,9 +126,10 @@ def _assess_flexible_person(policy: Policy, person: Person, month: Month, operat
         lumps.append((start, Month(month.year, 12), Month(month.year, 12).last_day))
     if month.number >= 10 and month.year + 1 not in years and not interrupted:
         lumps.append((Month(month.year + 1, 1), Month(month.year + 1, 12), Month(month.year, 12).last_day))
-    if lumps:
-        changed.add(person)
-    return sum(_assess_lump(policy, person, first, last, due_on, operator) for first, last, due_on in lumps)
+    assessed = sum(_assess_lump(policy, person, first, last, due_on, operator) for first, last, due_on in lumps)
+    if assessed:
+        changed.add(person)  # only once its events exist: adding may commit the chunk at once
+    return assessed
 
 
 def _assess_lump(policy: Policy, person: Person, first: Month, last: Month, due_on: datetime.date,
@@ -302,6 +303,7 @@ class Pending:
         self.ledger, self.aggregates = ledger, []
 
     def add(self, aggregate: Any) -> None:
+        """Add an aggregate whose new events are all triggered: reaching CHUNK commits them now."""
         self.aggregates.append(aggregate)
         if len(self.aggregates) >= CHUNK:
             self.flush()

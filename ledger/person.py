@@ -65,7 +65,12 @@ class Person(Aggregate):
         self.trigger_event(PersonCancelled, reason=reason, on=on, operator=operator, documents=documents)
 
     def months(self) -> dict[Month, PersonMonth]:
-        return person_months(self.history)
+        """The month table, folded once per version: a receipts file asks for it row after row."""
+        cached = self.__dict__.get("_months")
+        if cached is None or cached[0] != self.version:
+            cached = (self.version, person_months(self.history))
+            self.__dict__["_months"] = cached
+        return cached[1]
 
     def assess(self, **assessment: Any) -> None:
         """CON-6: one standing assessment per person-month."""
@@ -73,7 +78,9 @@ class Person(Aggregate):
         existing = self.months().get(month)
         if existing is not None and not existing.cancelled:
             raise RuleViolation("CON-6", f"{month} is already assessed (notice {existing.notice})")
-        self.require_registered(month.last_day)
+        # A back-payment (WAIT-6, RET-1) may fill months before this registration; anything else needs it.
+        self.require_registered(Month.of(assessment["due_on"]).last_day if assessment["basis"] == "back-pay"
+                                else month.last_day)
         self.trigger_event(ContributionAssessed, **assessment)
 
     def reassess(self, **reassessment: Any) -> None:
@@ -87,6 +94,10 @@ class Person(Aggregate):
     def record_receipt(self, *, month: Month, amount: Decimal, received_on: datetime.date, source: str,
                        receipt_id: str, operator: str, documents: list[str]) -> None:
         """CON-6: money that settles exactly what the month still owes; anything else is refused here."""
+        state = self.state_on(month.first_day)
+        if not state.registered and state.cancelled_on is not None:
+            raise RuleViolation("TRF-1" if state.transferred_out else "REG-5",
+                                f"{month} is after {state.id_number} was {state.cancelled_reason} on {state.cancelled_on}")
         reason = unmatched_reason(self.months(), month, amount)
         if reason:
             raise RuleViolation("CON-6", reason)
@@ -94,7 +105,11 @@ class Person(Aggregate):
                            receipt_id=receipt_id, operator=operator, documents=documents)
 
     def receipt_ids(self) -> set[str]:
-        return {e.receipt_id for e in self.history if isinstance(e, ContributionReceived)}
+        cached = self.__dict__.get("_receipt_ids")
+        if cached is None or cached[0] != self.version:
+            cached = (self.version, {e.receipt_id for e in self.history if isinstance(e, ContributionReceived)})
+            self.__dict__["_receipt_ids"] = cached
+        return cached[1]
 
     def choose_base(self, *, month: Month, base: Decimal, floor: Decimal, on: datetime.date, operator: str,
                     documents: list[str]) -> None:
@@ -143,8 +158,11 @@ class Person(Aggregate):
 
     def transfer_out(self, *, to_region: str, balance: Decimal, on: datetime.date, operator: str,
                      documents: list[str]) -> None:
-        """TRF-1, ACC-4: the person leaves with the account's balance."""
+        """TRF-1, ACC-4: the person leaves with the account's balance; months after it are no longer owed."""
         self.require_registered(on)
+        for month, person_month in self.months().items():
+            if month > Month.of(on) and person_month.received == 0 and not person_month.cancelled:
+                self.cancel_assessment(month=month, rule="TRF-1", on=on, operator=operator)
         self.trigger_event(TransferredOut, to_region=to_region, balance=balance, on=on, operator=operator,
                            documents=documents)
 

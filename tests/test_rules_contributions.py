@@ -170,6 +170,14 @@ def test_con_5_a_new_flexible_person_owes_the_rest_of_the_year_at_the_minimum_ba
     assert len({pm.notice for pm in months.values()}) == 1
 
 
+def test_con_5_every_flexible_person_is_assessed_whatever_the_commit_chunk(ledger, make_id, monkeypatch):
+    monkeypatch.setattr("ledger.contributions.CHUNK", 2)
+    numbers = [flexible(ledger, make_id, on=D(2024, 3, 10)) for _ in range(5)]
+    report = contributions.assess_month(ledger, month=Month(2024, 3), operator=OP)
+    assert report.assessed == 50
+    assert [len(months_of(ledger, number)) for number in numbers] == [10] * 5
+
+
 def test_con_5_in_the_fourth_quarter_next_year_is_assessed_due_by_31_december(ledger, make_id):
     number = flexible(ledger, make_id, on=D(2024, 3, 10))
     contributions.assess_month(ledger, month=Month(2024, 9), operator=OP)

@@ -1,0 +1,235 @@
+"""WAIT-1..WAIT-7, ACC-1..ACC-4, TRF-1 and RET-1 with the articles' worked examples (E23, E24, E25, E30, E32)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from ledger import contributions
+from ledger.contribution_months import contribution_months
+from ledger.errors import RuleViolation
+from ledger.month import Month
+from ledger.receiving import pay_at_counter
+from tests.test_rules_contributions import OP, declare, employer_with_staff, flexible, months_of, pay
+
+D = datetime.date
+
+
+def outlook(ledger, number, on):
+    allowed, moves = ledger.person_outlook(number, on)
+    return allowed, sum((m.amount for m in moves), Decimal("0.00"))
+
+
+def pay_months(ledger, number, first, last, on):
+    owed = months_of(ledger, number)
+    months = [Month.parse(first) + i for i in range(Month.parse(first).months_until(Month.parse(last)) + 1)]
+    amount = sum(owed[m].outstanding for m in months)
+    assert pay_at_counter(ledger, id_number=number, first=months[0], last=months[-1], amount=amount, received_on=on,
+                          operator=OP) is None
+
+
+def flexible_from_march(ledger, make_id):
+    number = flexible(ledger, make_id, on=D(2024, 3, 1))
+    contributions.assess_month(ledger, month=Month(2024, 3), operator=OP)
+    return number
+
+
+# -- WAIT-1 (E23) -------------------------------------------------------------------------------
+
+def test_e23_wait_1_an_employee_uses_the_account_from_the_first_paid_month_and_pooled_from_the_next(ledger, make_code,
+                                                                                                  make_id):
+    code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2024, 3, 1))
+    declare(ledger, code, 2024, {number: "6000"})
+    for month in (3, 4):
+        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+    pay(ledger, number, "2024-03", on=D(2024, 3, 10))
+    march, _ = outlook(ledger, number, D(2024, 3, 15))
+    assert (march.account, march.pooled, march.pooled_from) == (True, False, D(2024, 4, 1))
+    april, _ = outlook(ledger, number, D(2024, 4, 2))
+    assert (april.account, april.pooled) == (True, True)
+    assert april.reason.startswith("WAIT-1")
+
+
+def test_wait_1_before_anything_is_paid_there_are_no_benefits(ledger, make_code, make_id):
+    code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2024, 3, 1))
+    declare(ledger, code, 2024, {number: "6000"})
+    contributions.assess_month(ledger, month=Month(2024, 3), operator=OP)
+    allowed, _ = outlook(ledger, number, D(2024, 3, 15))
+    assert (allowed.account, allowed.pooled, allowed.reason) == (False, False, "WAIT-1: no paid month yet")
+
+
+# -- WAIT-2, WAIT-4, WAIT-5, WAIT-6 (E23, E24) --------------------------------------------------
+
+def test_e23_wait_2_a_flexible_person_first_paying_for_march_is_pooled_from_the_seventh_month(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-12", on=D(2024, 3, 5))
+    june, _ = outlook(ledger, number, D(2024, 6, 15))
+    assert (june.account, june.pooled, june.pooled_from) == (True, False, D(2024, 9, 1))
+    assert june.reason == "WAIT-2: 4 of 6 months paid"
+    assert outlook(ledger, number, D(2024, 8, 31))[0].pooled is False
+    september, _ = outlook(ledger, number, D(2024, 9, 1))
+    assert (september.pooled, september.pooled_from) == (True, D(2024, 9, 1))
+
+
+def test_e24_wait_4_wait_5_pooled_stops_after_an_interruption_and_a_resumption_waits_six_months_again(ledger,
+                                                                                                   make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-10", on=D(2024, 3, 5))
+    ledger.interrupt(id_number=number, month=Month(2024, 11), operator=OP)
+    assert outlook(ledger, number, D(2024, 10, 31))[0].pooled is True
+    november, _ = outlook(ledger, number, D(2024, 11, 1))
+    assert (november.account, november.pooled) == (True, False)  # WAIT-4: the account stays usable
+    assert november.reason.startswith("WAIT-4: payment interrupted from 2024-11")
+
+    ledger.resume(id_number=number, on=D(2025, 2, 1), operator=OP)
+    contributions.assess_month(ledger, month=Month(2025, 2), operator=OP)
+    assert min(m for m, pm in months_of(ledger, number).items() if not pm.cancelled and m.year == 2025) == Month(2025, 2)
+    pay_months(ledger, number, "2025-02", "2025-12", on=D(2025, 2, 3))
+    april, _ = outlook(ledger, number, D(2025, 4, 1))
+    assert (april.pooled, april.pooled_from, april.reason) == (False, D(2025, 8, 1), "WAIT-5: resumed: 3 of 6 months paid")
+    assert outlook(ledger, number, D(2025, 8, 1))[0].pooled is True
+
+
+def test_e24_wait_6_back_paid_months_count_for_years_but_give_no_benefits_and_no_account_credit(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-10", on=D(2024, 3, 5))
+    ledger.interrupt(id_number=number, month=Month(2024, 11), operator=OP)
+    ledger.resume(id_number=number, on=D(2025, 2, 1), operator=OP)
+    before_total = contribution_months(ledger.person_history(number), {}, D(2025, 3, 1))["total"]
+    _, balance_before = outlook(ledger, number, D(2025, 3, 1))
+
+    assert ledger.back_pay(id_number=number, first=Month(2024, 11), last=Month(2025, 1), on=D(2025, 2, 10),
+                           operator=OP) == 3
+    pay_months(ledger, number, "2024-11", "2025-01", on=D(2025, 2, 12))
+
+    counts = contribution_months(ledger.person_history(number), {}, D(2025, 3, 1))
+    assert (counts["back_paid"], counts["total"]) == (3, before_total + 3)
+    allowed, balance_after = outlook(ledger, number, D(2025, 3, 1))
+    assert balance_after == balance_before  # ACC-2: back-paid months credit nothing
+    assert allowed.pooled is False  # the back-paid gap does not join the runs: the new wait goes on
+    states = {str(m): pm.state(False) for m, pm in months_of(ledger, number).items()}
+    assert states["2024-11"] == states["2025-01"] == "back-paid"
+
+
+def test_wait_6_a_paid_month_is_not_back_paid(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-04", on=D(2024, 3, 5))
+    with pytest.raises(RuleViolation, match="WAIT-6: 2024-04 already paid"):
+        ledger.back_pay(id_number=number, first=Month(2024, 4), last=Month(2024, 5), on=D(2024, 7, 1), operator=OP)
+
+
+def test_wait_4_only_a_flexible_person_with_nothing_paid_from_that_month_is_interrupted(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-06", on=D(2024, 3, 5))
+    with pytest.raises(RuleViolation, match="WAIT-4: 2024-05, 2024-06 already paid"):
+        ledger.interrupt(id_number=number, month=Month(2024, 5), operator=OP)
+    ledger.interrupt(id_number=number, month=Month(2024, 7), operator=OP)
+    with pytest.raises(RuleViolation, match="WAIT-4: payment is already interrupted"):
+        ledger.interrupt(id_number=number, month=Month(2024, 8), operator=OP)
+
+
+def test_wait_5_resuming_someone_not_interrupted_is_refused(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    with pytest.raises(RuleViolation, match="WAIT-5: .* is not interrupted"):
+        ledger.resume(id_number=number, on=D(2024, 6, 1), operator=OP)
+
+
+# -- WAIT-3, WAIT-7 (E23, E25) ------------------------------------------------------------------
+
+def test_e23_wait_3_an_employee_who_stops_paying_loses_benefits_from_the_stop(ledger, make_code, make_id):
+    code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2024, 3, 1))
+    declare(ledger, code, 2024, {number: "6000"})
+    for month in (3, 4, 5):
+        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+    pay(ledger, number, "2024-03", on=D(2024, 3, 10))
+    pay(ledger, number, "2024-04", on=D(2024, 4, 10))
+    assert outlook(ledger, number, D(2024, 5, 20))[0].pooled is True  # May is assessed, not yet due
+    june, _ = outlook(ledger, number, D(2024, 6, 2))
+    assert (june.account, june.pooled, june.reason) == (False, False, "WAIT-3: contributions stopped from 2024-05")
+
+
+def test_e25_wait_7_con_8_acc_2_during_a_deferral_benefits_continue_without_account_credit(ledger, make_code, make_id):
+    code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2024, 3, 1))
+    declare(ledger, code, 2024, {number: "6000"})
+    ledger.defer(code=code, month=Month(2024, 4), months=3, on=D(2024, 3, 20), operator=OP)
+    for month in (3, 4, 5, 6):
+        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+    pay(ledger, number, "2024-03", on=D(2024, 3, 10))
+    june, balance = outlook(ledger, number, D(2024, 6, 20))
+    assert (june.account, june.pooled) == (True, True)
+    assert june.reason.startswith("WAIT-7")
+    assert balance == Decimal("120.00")  # March's personal part only
+    pay(ledger, number, "2024-04", on=D(2024, 7, 5))  # paid after the deferral: still no credit (ACC-2)
+    assert outlook(ledger, number, D(2024, 7, 10))[1] == Decimal("120.00")
+
+
+# -- ACC-1..ACC-4, TRF-1 (E32) ------------------------------------------------------------------
+
+def test_acc_1_paid_months_credit_the_personal_part_or_the_flexible_account_share(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-05", on=D(2024, 3, 5))
+    _, balance = outlook(ledger, number, D(2024, 5, 31))
+    assert balance == Decimal("291.18")  # 3 x 4853.00 x 2 %
+
+
+def test_acc_3_spending_beyond_the_balance_is_refused(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-03", on=D(2024, 3, 5))
+    with pytest.raises(RuleViolation, match="ACC-3: the balance on 2024-03-20 is 97.06, less than 100.00"):
+        ledger.spend(id_number=number, amount=Decimal("100.00"), on=D(2024, 3, 20), operator=OP)
+    assert ledger.spend(id_number=number, amount=Decimal("40.00"), on=D(2024, 3, 20), operator=OP,
+                        facility="药房") == Decimal("57.06")
+
+
+def test_e32_trf_1_acc_4_a_transfer_brings_months_and_balance_and_a_transfer_out_takes_them(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    ledger.transfer_in(id_number=number, from_region="610100", months=36, balance=Decimal("2400.00"),
+                       on=D(2024, 3, 2), operator=OP)
+    pay_months(ledger, number, "2024-03", "2024-04", on=D(2024, 3, 5))
+    counts = contribution_months(ledger.person_history(number), {}, D(2024, 4, 30))
+    assert (counts["transferred_in"], counts["total"]) == (36, 38)
+    assert outlook(ledger, number, D(2024, 4, 30))[1] == Decimal("2594.12")
+    assert ledger.transfer_out(id_number=number, to_region="610100", on=D(2024, 6, 30), operator=OP) == Decimal("2594.12")
+    allowed, balance = outlook(ledger, number, D(2024, 7, 1))
+    assert (balance, allowed.account) == (Decimal("0.00"), False)
+    assert months_of(ledger, number)[Month(2024, 8)].cancelled  # no longer owed here
+    with pytest.raises(RuleViolation, match="TRF-1: 2024-08 is after .* transferred out to 610100 on 2024-06-30"):
+        ledger.find_person(number).record_receipt(month=Month(2024, 8), amount=Decimal("388.24"),
+                                                  received_on=D(2024, 8, 1), source="t", receipt_id="x",
+                                                  operator=OP, documents=[])
+
+
+# -- RET-1 (E30) --------------------------------------------------------------------------------
+
+def test_e30_ret_1_short_of_the_minimum_benefits_start_the_month_after_the_back_payment(ledger, make_id):
+    number = flexible(ledger, make_id, on=D(2024, 1, 5))
+    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    pay_months(ledger, number, "2024-01", "2024-06", on=D(2024, 1, 10))
+    ledger.transfer_in(id_number=number, from_region="610100", months=290, balance=Decimal("0.00"),
+                       on=D(2024, 1, 6), operator=OP)
+    assert ledger.retire(id_number=number, on=D(2024, 7, 1), operator=OP) == 4  # 296 of 300 months
+    with pytest.raises(RuleViolation, match="RET-1: .* retired already"):
+        ledger.retire(id_number=number, on=D(2024, 7, 2), operator=OP)
+    waiting, _ = outlook(ledger, number, D(2024, 7, 15))
+    assert (waiting.pooled, waiting.reason) == (
+        False, "RET-1: 4 months short; benefits start the month after the shortfall is back-paid")
+
+    ledger.publish_average_wage(year=2022, annual=Decimal("91000"), on=D(2023, 6, 30), operator=OP)
+    ledger.back_pay(id_number=number, first=Month(2023, 1), last=Month(2023, 4), on=D(2024, 7, 10), operator=OP)
+    assert outlook(ledger, number, D(2024, 7, 31))[0].pooled is False  # assessed, not yet received
+    pay_months(ledger, number, "2023-01", "2023-04", on=D(2024, 7, 20))
+    assert outlook(ledger, number, D(2024, 7, 31))[0].pooled is False
+    started, _ = outlook(ledger, number, D(2024, 8, 1))
+    assert (started.account, started.pooled, started.pooled_from) == (True, True, D(2024, 8, 1))
+
+
+def test_ret_1_enough_months_retire_straight_into_benefits_with_the_fixed_credit(ledger, make_id):
+    number = flexible(ledger, make_id, on=D(2024, 1, 5))
+    ledger.transfer_in(id_number=number, from_region="610100", months=300, balance=Decimal("100.00"),
+                       on=D(2024, 1, 6), operator=OP)
+    assert ledger.retire(id_number=number, on=D(2024, 7, 1), operator=OP) == 0
+    allowed, balance = outlook(ledger, number, D(2024, 9, 15))
+    assert (allowed.account, allowed.pooled, allowed.pooled_from) == (True, True, D(2024, 8, 1))
+    assert balance == Decimal("240.00")  # 100.00 + August and September at the assumed 70.00
