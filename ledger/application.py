@@ -333,7 +333,20 @@ class Ledger(Application):
     def correct_person(self, *, id_number: str, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         person = self.find_person(id_number)
         person.reverse(seq=seq, reason=reason, on=on, operator=operator)
+        self._refuse_overdraft(person, seq)
         self.commit(person)
+
+    def _refuse_overdraft(self, person: Person, seq: int) -> None:
+        """ACC-3 after a correction: taking back a credit already spent would leave the account negative."""
+        deferrals = self.deferrals(employers_of(person.history))
+        # After the last fact only credits can follow, so the balance is lowest by then.
+        last = max(max(e.effective_date, getattr(e, "received_on", e.effective_date)) for e in person.history)
+        running = Decimal("0.00")
+        for move in account.movements(self.policy, person.history, deferrals, last):
+            running += move.amount
+            if running < 0:
+                raise RuleViolation("ACC-3", f"reversing event {seq} would leave the account at {running} on "
+                                             f"{move.on}; reverse the spending first")
 
     def correct_employer(self, *, code: str, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         employer = self.find_employer(code)

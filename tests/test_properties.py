@@ -140,3 +140,91 @@ def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded
     for row in month_rows(policy, person.history, {}):
         assert row["state"] in ("assessed", "paid", "trued-up", "cancelled")
         assert (row["state"] == "paid") <= (row["received"] >= row["total"])
+
+
+life_ops = st.lists(st.one_of(
+    st.tuples(st.just("pay"), st.integers(3, 12), st.integers(0, 60)),
+    st.tuples(st.just("interrupt"), st.integers(3, 12), st.integers(0, 0)),
+    st.tuples(st.just("resume"), st.integers(3, 12), st.integers(1, 28)),
+    st.tuples(st.just("spend"), st.integers(3, 12), st.integers(1, 300)),
+    st.tuples(st.just("transfer-in"), st.integers(3, 12), st.integers(0, 500)),
+    st.tuples(st.just("reverse"), st.integers(1, 30), st.integers(0, 0)),
+), max_size=18)
+
+
+def apply_life_op(policy, person: Person, operation) -> None:
+    from decimal import Decimal
+
+    from ledger import account
+    from ledger.eligibility import eligibility
+    from ledger.month import Month
+
+    kind, number, value = operation
+    month = Month(2024, min(number, 12))
+    if kind == "pay":
+        owed = person.months().get(month)
+        if owed is not None and owed.outstanding > 0:
+            person.record_receipt(month=month, amount=owed.outstanding, received_on=month.day(1 + value % 28),
+                                  source="t", receipt_id=str(len(person.history)), operator="c", documents=[])
+    elif kind == "interrupt":
+        person.interrupt(month=month, operator="c", documents=[])
+    elif kind == "resume":
+        person.resume(on=month.day(value), operator="c", documents=[])
+    elif kind == "spend":
+        on = month.day(15)
+        allowed = eligibility(policy, person.history, {}, on)
+        available = account.balance(account.movements(policy, person.history, {}, on))
+        person.spend(amount=Decimal(value), facility=None, balance=available, usable=allowed.account,
+                     reason=allowed.reason, on=on, operator="c", documents=[])
+    elif kind == "transfer-in":
+        person.transfer_in(from_region="610100", months=value % 24, balance=Decimal(value), on=month.day(2),
+                           operator="c", documents=[])
+    else:
+        person.reverse(seq=number, reason="correction", on=D(2024, 12, 31), operator="c")
+
+
+def a_flexible_year() -> Person:
+    from decimal import Decimal
+
+    from ledger.assessment import amounts
+    from ledger.month import Month
+    from ledger.policy import Policy
+
+    person = a_person()
+    for number in range(3, 13):
+        month = Month(2024, number)
+        parts = amounts(Policy.defaults(), "flexible", month, Decimal("4853.00"))
+        person.assess(month=month, scheme="flexible", employer=None, base=Decimal("4853.00"), employer_part=parts.employer_part,
+                      personal_part=parts.personal_part, total=parts.total, basis="minimum", reference_year=2023,
+                      notice="n", due_on=D(2024, 12, 31), operator="c", documents=[])
+    return person
+
+
+@settings(max_examples=120, deadline=None)
+@given(life_ops)
+def test_wait_acc_eligibility_and_balance_as_they_happened_equal_the_fold_and_never_go_negative(ops):
+    from ledger import account, history
+    from ledger.eligibility import eligibility
+    from ledger.policy import Policy
+
+    policy, person = Policy.defaults(), a_flexible_year()
+    asked = [D(2024, m, 15) for m in range(1, 13)] + [D(2025, 1, 1)]
+    said = []
+    for operation in ops:
+        try:
+            apply_life_op(policy, person, operation)
+        except RuleViolation:
+            continue
+        moment = datetime.datetime.now(datetime.timezone.utc)
+        said.append((moment, [(eligibility(policy, person.history, {}, on),
+                               account.balance(account.movements(policy, person.history, {}, on))) for on in asked]))
+    for moment, answers in said:
+        known = history.known_at(person.history, moment)
+        assert [(eligibility(policy, known, {}, on), account.balance(account.movements(policy, known, {}, on)))
+                for on in asked] == answers
+    for on in asked:
+        moves = account.movements(policy, person.history, {}, on)
+        running = 0
+        for move in moves:
+            running += move.amount
+            assert running >= 0 or move.kind != "spent", f"overdrawn on {move.on}"

@@ -233,3 +233,17 @@ def test_ret_1_enough_months_retire_straight_into_benefits_with_the_fixed_credit
     allowed, balance = outlook(ledger, number, D(2024, 9, 15))
     assert (allowed.account, allowed.pooled, allowed.pooled_from) == (True, True, D(2024, 8, 1))
     assert balance == Decimal("240.00")  # 100.00 + August and September at the assumed 70.00
+
+
+def test_acc_3_a_correction_that_would_overdraw_the_account_is_refused(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-03", on=D(2024, 3, 5))
+    ledger.spend(id_number=number, amount=Decimal("90.00"), on=D(2024, 3, 20), operator=OP)
+    receipt = next(e.originator_version for e in ledger.person_history(number)
+                   if type(e).__name__ == "ContributionReceived")
+    with pytest.raises(RuleViolation, match="ACC-3: reversing event .* would leave the account at -90.00"):
+        ledger.correct_person(id_number=number, seq=receipt, reason="wrong person", on=D(2024, 4, 1), operator=OP)
+    spending = ledger.person_history(number)[-1].originator_version
+    ledger.correct_person(id_number=number, seq=spending, reason="refund at the pharmacy", on=D(2024, 4, 1),
+                          operator=OP)
+    ledger.correct_person(id_number=number, seq=receipt, reason="wrong person", on=D(2024, 4, 1), operator=OP)
