@@ -11,6 +11,7 @@ from ledger import history
 from ledger.assessment import account_credit
 from ledger.contribution_months import person_months
 from ledger.deferral import is_deferred
+from ledger.errors import RuleViolation
 from ledger.events import LedgerEvent
 from ledger.lifecycle_events import AccountSpent, Retired, TransferredIn, TransferredOut
 from ledger.month import Month
@@ -78,3 +79,31 @@ def summary(moves: list[Movement]) -> dict[str, Decimal]:
     credited = sum((m.amount for m in moves if m.amount > 0), ZERO)
     spent = -sum((m.amount for m in moves if m.kind == "spent"), ZERO)
     return {"balance": balance(moves), "credited": credited, "spent": spent}
+
+
+def spendable(moves: list[Movement], on: datetime.date) -> Decimal:
+    """ACC-3: what may be spent on `on` without overdrawing that day or any later one already recorded."""
+    running = sum((m.amount for m in moves if m.on <= on), ZERO)
+    lowest = running
+    for move in moves:
+        if move.on > on:
+            running += move.amount
+            lowest = min(lowest, running)
+    return max(ZERO, lowest)
+
+
+def horizon(events: Iterable[LedgerEvent], on: datetime.date) -> datetime.date:
+    """The last date any fact touches the account: after it only credits can follow."""
+    dates = [max(e.effective_date, getattr(e, "received_on", e.effective_date)) for e in events]
+    return max([on, *dates])
+
+
+def refuse_overdraft(policy: Policy, events: list[LedgerEvent], deferrals: dict[str, list[tuple[Month, Month]]],
+                     seq: int) -> None:
+    """ACC-3 after a correction: taking back a credit already spent would leave the account negative."""
+    running = ZERO
+    for move in movements(policy, events, deferrals, horizon(events, datetime.date.min)):
+        running += move.amount
+        if running < 0:
+            raise RuleViolation("ACC-3", f"reversing event {seq} would leave the account at {running} on "
+                                         f"{move.on}; reverse the spending first")

@@ -321,32 +321,21 @@ class Ledger(Application):
               documents: list[str] = ()) -> Decimal:
         """ACC-3; returns the balance left."""
         person = self.find_person(id_number)
-        allowed, moves = self.person_outlook(id_number, on)
-        available = account.balance(moves)
+        allowed, _ = self.person_outlook(id_number, on)
+        _, moves = self.person_outlook(id_number, account.horizon(person.history, on))
+        available = account.spendable(moves, on)
         person.spend(amount=amount, facility=facility, balance=available, usable=allowed.account,
                      reason=allowed.reason, on=on, operator=operator, documents=list(documents))
         self.commit(person)
-        return available - amount
+        return account.balance(m for m in moves if m.on <= on) - amount
 
     # -- corrections ---------------------------------------------------------------------
 
     def correct_person(self, *, id_number: str, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         person = self.find_person(id_number)
         person.reverse(seq=seq, reason=reason, on=on, operator=operator)
-        self._refuse_overdraft(person, seq)
+        account.refuse_overdraft(self.policy, person.history, self.deferrals(employers_of(person.history)), seq)
         self.commit(person)
-
-    def _refuse_overdraft(self, person: Person, seq: int) -> None:
-        """ACC-3 after a correction: taking back a credit already spent would leave the account negative."""
-        deferrals = self.deferrals(employers_of(person.history))
-        # After the last fact only credits can follow, so the balance is lowest by then.
-        last = max(max(e.effective_date, getattr(e, "received_on", e.effective_date)) for e in person.history)
-        running = Decimal("0.00")
-        for move in account.movements(self.policy, person.history, deferrals, last):
-            running += move.amount
-            if running < 0:
-                raise RuleViolation("ACC-3", f"reversing event {seq} would leave the account at {running} on "
-                                             f"{move.on}; reverse the spending first")
 
     def correct_employer(self, *, code: str, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         employer = self.find_employer(code)

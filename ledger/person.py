@@ -192,7 +192,7 @@ class Person(Aggregate):
         if not usable:
             raise RuleViolation(reason.split(":")[0], f"the account cannot be used on {on} ({reason})")
         if amount > balance:
-            raise RuleViolation("ACC-3", f"the balance on {on} is {balance}, less than {amount}")
+            raise RuleViolation("ACC-3", f"{balance} may be spent on {on} (the balance then and after), less than {amount}")
         self.trigger_event(AccountSpent, amount=amount, facility=facility, on=on, operator=operator,
                            documents=documents)
 

@@ -177,7 +177,7 @@ def test_acc_1_paid_months_credit_the_personal_part_or_the_flexible_account_shar
 def test_acc_3_spending_beyond_the_balance_is_refused(ledger, make_id):
     number = flexible_from_march(ledger, make_id)
     pay_months(ledger, number, "2024-03", "2024-03", on=D(2024, 3, 5))
-    with pytest.raises(RuleViolation, match="ACC-3: the balance on 2024-03-20 is 97.06, less than 100.00"):
+    with pytest.raises(RuleViolation, match=r"ACC-3: 97.06 may be spent on 2024-03-20 \(the balance then and after\)"):
         ledger.spend(id_number=number, amount=Decimal("100.00"), on=D(2024, 3, 20), operator=OP)
     assert ledger.spend(id_number=number, amount=Decimal("40.00"), on=D(2024, 3, 20), operator=OP,
                         facility="药房") == Decimal("57.06")
@@ -247,3 +247,11 @@ def test_acc_3_a_correction_that_would_overdraw_the_account_is_refused(ledger, m
     ledger.correct_person(id_number=number, seq=spending, reason="refund at the pharmacy", on=D(2024, 4, 1),
                           operator=OP)
     ledger.correct_person(id_number=number, seq=receipt, reason="wrong person", on=D(2024, 4, 1), operator=OP)
+
+
+def test_acc_3_a_back_dated_spending_may_not_overdraw_a_later_day(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    pay_months(ledger, number, "2024-03", "2024-03", on=D(2024, 3, 5))
+    ledger.spend(id_number=number, amount=Decimal("1.00"), on=D(2024, 4, 15), operator=OP)
+    with pytest.raises(RuleViolation, match="ACC-3: 96.06 may be spent on 2024-03-15"):
+        ledger.spend(id_number=number, amount=Decimal("97.00"), on=D(2024, 3, 15), operator=OP)
