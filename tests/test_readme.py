@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -21,7 +22,7 @@ def fenced_after(marker: str) -> str:
 def test_the_tour_runs_as_written(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
     env.pop("YIBAO_DB", None)
-    script = fenced_after("<!-- tour -->") + fenced_after("<!-- tour-contributions -->")
+    script = "".join(fenced_after(f"<!-- {name} -->") for name in ("tour", "tour-contributions", "tour-eligibility"))
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -31,6 +32,14 @@ def test_the_tour_runs_as_written(tmp_path):
     assert re.search(r"2025-01 .*│ 5160\.00 .*│ 24\.56 +│ trued-up", result.stdout)
     # March's first assessment is overdue; February's true-up is not due before the end of the year (CON-3)
     assert "owes 437.36 (arrears 388.24, deferred 0.00)" in result.stdout
+    statuses = [json.loads(block) for block in re.findall(r"^\{\n.*?^\}$", result.stdout, re.S | re.M)]
+    waiting, interrupted, resumed = [s["benefits"] for s in statuses if s["id_number"] == "640102198506120020"]
+    assert waiting == {"account": True, "pooled": False, "pooled_from": "2026-09-01",
+                       "reason": "WAIT-2: 4 of 6 months paid"}
+    assert (interrupted["account"], interrupted["pooled"]) == (True, False)
+    assert interrupted["reason"].startswith("WAIT-4")
+    assert resumed["reason"] == "WAIT-5: resumed: 3 of 6 months paid"
+    assert "back_paid" in result.stdout and "contribution_months.back_paid" in result.stdout
 
 
 def test_ci_runs_the_readmes_set_up_commands():

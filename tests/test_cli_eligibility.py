@@ -1,0 +1,71 @@
+"""Eligibility, account and dispute commands through the real entry point, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from tests.conftest import stored_event_count
+
+
+def flexible_paying(yibao, make_id, months=("2024-03", "2024-05"), amount="1164.72"):
+    number = make_id()
+    assert yibao("init").exit_code == 0
+    assert yibao("person", "register", "--id", number, "--name", "马红", "--sex", "M", "--scheme", "flexible",
+                 "--on", "2024-03-01").exit_code == 0
+    assert yibao("contributions", "assess", "--month", "2024-03").exit_code == 0
+    paid = yibao("contributions", "pay", "--id", number, "--month", months[0], "--to", months[1], "--amount", amount,
+                 "--on", "2024-03-05")
+    assert paid.exit_code == 0 and "received" in paid.output
+    return number
+
+
+def test_refusals_name_their_rule_and_write_nothing(yibao, store_url, make_id):
+    number = flexible_paying(yibao, make_id)
+    before = stored_event_count(store_url)
+    for args, rule in [
+        (("account", "spend", "--id", number, "--amount", "500.00", "--on", "2024-05-15"), "ACC-3"),
+        (("person", "resume", "--id", number, "--on", "2024-06-01"), "WAIT-5"),
+        (("person", "interrupt", "--id", number, "--month", "2024-04"), "WAIT-4"),
+        (("person", "backpay", "--id", number, "--from", "2024-04", "--to", "2024-04", "--on", "2024-06-01"), "WAIT-6"),
+    ]:
+        result = yibao(*args)
+        assert result.exit_code == 1 and f"{rule}:" in result.output, (args, result.output)
+    assert yibao("account", "spend", "--id", number, "--amount", "-5", "--on", "2024-05-15").exit_code == 2
+    assert stored_event_count(store_url) == before
+
+
+def test_status_statement_and_diff_as_json(yibao, make_id):
+    number = flexible_paying(yibao, make_id)
+    status = json.loads(yibao("status", number, "--on", "2024-04-15", "--json").output)
+    assert status["benefits"] == {"account": True, "pooled": False, "pooled_from": "2024-09-01",
+                                  "reason": "WAIT-2: 2 of 6 months paid"}
+    assert status["account"] == {"balance": "194.12", "credited": "194.12", "spent": "0.00"}
+
+    before = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    assert yibao("account", "spend", "--id", number, "--amount", "50.00", "--on", "2024-04-20",
+                 "--facility", "药房").exit_code == 0
+    after = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    rows = json.loads(yibao("account", "statement", number, "--from", "2024-04-01", "--to", "2024-05-31",
+                            "--json").output)
+    assert [(r["kind"], r["amount"], r["balance"]) for r in rows] == [
+        ("opening", "97.06", "97.06"), ("credit", "97.06", "194.12"), ("spent", "-50.00", "144.12"),
+        ("credit", "97.06", "241.18")]
+
+    diff = json.loads(yibao("diff", number, "--known-at", before, "--vs", after, "--on", "2024-04-30",
+                            "--json").output)
+    assert {c["field"]: (c["before"], c["after"]) for c in diff["status"]} == {
+        "account.balance": ("194.12", "144.12"), "account.spent": ("0.00", "50.00")}
+    assert diff["months"] == []
+
+
+def test_retirement_from_the_cli(yibao, make_id):
+    number = flexible_paying(yibao, make_id)
+    assert yibao("person", "transfer-in", "--id", number, "--from-region", "610100", "--months", "297",
+                 "--balance", "0", "--on", "2024-03-02").exit_code == 0
+    retired = yibao("person", "retire", "--id", number, "--on", "2024-06-01")
+    assert retired.exit_code == 0 and "RET-1: 0 months short" not in retired.output
+    again = yibao("person", "retire", "--id", number, "--on", "2024-06-02")
+    assert again.exit_code == 1 and "RET-1:" in again.output
+    status = json.loads(yibao("status", number, "--on", "2024-07-15", "--json").output)
+    assert (status["scheme"], status["benefits"]["pooled"]) == ("retired", True)
