@@ -8,8 +8,19 @@ import click
 from rich.table import Table
 
 from commands.options import (
-    db_option, document_refs, documents_option, effective_date, json_option, ledger_from, on_option,
-    operator_option, print_json, require_operator, stdout,
+    db_option,
+    document_refs,
+    documents_option,
+    effective_date,
+    json_option,
+    known_at_moment,
+    known_at_option,
+    ledger_from,
+    on_option,
+    operator_option,
+    print_json,
+    require_operator,
+    stdout,
 )
 from ledger import validation
 from ledger.errors import BadInput
@@ -57,7 +68,7 @@ def spend(ctx, id_number, amount, on, facility, documents, operator):
 @click.argument("id_number", metavar="IDNO")
 @click.option("--from", "first", metavar="DATE", help="First date shown (the opening balance is carried).")
 @click.option("--to", "last", metavar="DATE", help="Last date shown (default: today).")
-@click.option("--known-at", metavar="TS", help="As known at this moment (default: now).")
+@known_at_option
 @json_option
 @db_option
 @click.pass_context
@@ -70,7 +81,7 @@ def statement_command(ctx, id_number, first, last, known_at, as_json):
     """
     number = validation.id_number(id_number, "IDNO")
     until = effective_date(last, "to")
-    moment = validation.timestamp(known_at) if known_at else None
+    moment = known_at_moment(known_at)
     _, moves = ledger_from(ctx).person_outlook(number, until, moment)
     rows = statement(moves, validation.date(first, "from") if first else datetime.date.min)
     if as_json:

@@ -10,7 +10,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from commands.options import (
-    db_option, effective_date, json_option, ledger_from, on_option, operator_option, print_json, require_operator,
+    db_option,
+    effective_date,
+    json_option,
+    ledger_from,
+    on_option,
+    operator_option,
+    print_json,
+    require_operator,
     stdout,
 )
 from ledger import contributions, files, validation

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from commands.options import db_option, effective_date, ledger_from, on_option, operator_option, require_operator, stdout
+from commands.options import (
+    db_option,
+    effective_date,
+    ledger_from,
+    on_option,
+    operator_option,
+    require_operator,
+    stdout,
+)
 from ledger import validation
 from ledger.errors import BadInput
 

@@ -10,11 +10,11 @@ import click
 from rich.progress import Progress
 
 from commands.context import open_ledger
+from commands.months import command as months_command
 from commands.options import stdout
+from commands.status import command as status_command
 from commands.synthetic import credit_code, fill_region
 from commands.timeline import command as timeline_command
-from commands.months import command as months_command
-from commands.status import command as status_command
 from ledger.employer import Employer
 from ledger.storage import DEFAULT_URL
 

@@ -7,8 +7,18 @@ from pathlib import Path
 import click
 
 from commands.options import (
-    db_option, document_refs, documents_option, effective_date, json_option, ledger_from, on_option,
-    operator_option, parse_settings, print_json, require_operator, stdout,
+    db_option,
+    document_refs,
+    documents_option,
+    effective_date,
+    json_option,
+    ledger_from,
+    on_option,
+    operator_option,
+    parse_settings,
+    print_json,
+    require_operator,
+    stdout,
 )
 from ledger import files, validation
 from ledger.employer import UNIT_TYPES

@@ -10,7 +10,18 @@ from eventsourcing.persistence import PersistenceError
 from rich.markup import escape
 
 from commands import (
-    account, contributions, correct, demo, diff, employer, init, months, person, policy, status, timeline,
+    account,
+    contributions,
+    correct,
+    demo,
+    diff,
+    employer,
+    init,
+    months,
+    person,
+    policy,
+    status,
+    timeline,
 )
 from commands.options import stderr
 from ledger.errors import LedgerError

@@ -5,8 +5,16 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from commands.options import db_option, json_option, ledger_from, print_json, stdout
-from ledger import history, validation
+from commands.options import (
+    db_option,
+    json_option,
+    known_at_moment,
+    known_at_option,
+    ledger_from,
+    print_json,
+    stdout,
+)
+from ledger import validation
 from ledger.contribution_months import employers_of
 from projections.months import month_rows
 
@@ -14,7 +22,7 @@ from projections.months import month_rows
 @click.command("months")
 @click.argument("id_number", metavar="IDNO")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Only this year's months.")
-@click.option("--known-at", metavar="TS", help="Use only what had been recorded by this moment (default: now).")
+@known_at_option
 @json_option
 @db_option
 @click.pass_context
@@ -25,7 +33,7 @@ def command(ctx, id_number, year, known_at, as_json):
 
         yibao months 640102199003070011 --year 2024 --json
     """
-    moment = validation.timestamp(known_at) if known_at else None
+    moment = known_at_moment(known_at)
     ledger = ledger_from(ctx)
     events = ledger.person_history(validation.id_number(id_number, "IDNO"), moment)
     rows = month_rows(ledger.policy_at(moment), events, ledger.deferrals(employers_of(events), moment), year)

@@ -10,12 +10,11 @@ from typing import Any, Callable
 import click
 from rich.console import Console
 
+from commands.context import open_ledger
 from ledger import validation
 from ledger.application import Ledger
 from ledger.errors import BadInput
 from ledger.storage import DEFAULT_URL
-
-from commands.context import open_ledger
 
 stdout = Console()
 stderr = Console(stderr=True)
@@ -57,6 +56,16 @@ def on_option(help_text: str = "Effective date YYYY-MM-DD (default: today).") ->
 
 def effective_date(text: str | None, field: str = "on") -> datetime.date:
     return validation.date(text, field) if text else datetime.date.today()
+
+
+def known_at_option(command: Callable) -> Callable:
+    return click.option("--known-at", metavar="TS",
+                        help="Use only what had been recorded by this moment (ISO 8601, UTC if no zone; "
+                             "default: now).")(command)
+
+
+def known_at_moment(text: str | None) -> datetime.datetime | None:
+    return validation.timestamp(text) if text else None
 
 
 def documents_option(command: Callable) -> Callable:

@@ -5,8 +5,16 @@ from __future__ import annotations
 import click
 
 from commands.options import (
-    db_option, document_refs, documents_option, effective_date, ledger_from, on_option, operator_option, parse_settings,
-    require_operator, stdout,
+    db_option,
+    document_refs,
+    documents_option,
+    effective_date,
+    ledger_from,
+    on_option,
+    operator_option,
+    parse_settings,
+    require_operator,
+    stdout,
 )
 from ledger import validation
 from ledger.errors import BadInput

@@ -8,8 +8,19 @@ import click
 from rich.table import Table
 
 from commands.options import (
-    db_option, document_refs, documents_option, effective_date, json_option, ledger_from, on_option,
-    operator_option, print_json, require_operator, stdout,
+    db_option,
+    document_refs,
+    documents_option,
+    effective_date,
+    json_option,
+    known_at_moment,
+    known_at_option,
+    ledger_from,
+    on_option,
+    operator_option,
+    print_json,
+    require_operator,
+    stdout,
 )
 from ledger import validation
 from ledger.bases import base_ceiling, base_floor, reference_wage
@@ -29,7 +40,7 @@ def command() -> None:
 
 @command.command("show")
 @click.option("--on", metavar="DATE", help="Show the values in force on this date (default: today).")
-@click.option("--known-at", metavar="TS", help="As known at this moment (default: now).")
+@known_at_option
 @json_option
 @db_option
 @click.pass_context
@@ -41,7 +52,7 @@ def show(ctx, on, known_at, as_json):
         yibao policy show --on 2024-06-01 --json
     """
     day = effective_date(on)
-    policy = ledger_from(ctx).policy_at(validation.timestamp(known_at) if known_at else None)
+    policy = ledger_from(ctx).policy_at(known_at_moment(known_at))
     parameters = {}
     for name in policy.names():
         try:

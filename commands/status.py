@@ -7,7 +7,16 @@ import datetime
 import click
 from rich.table import Table
 
-from commands.options import db_option, effective_date, json_option, ledger_from, print_json, stdout
+from commands.options import (
+    db_option,
+    effective_date,
+    json_option,
+    known_at_moment,
+    known_at_option,
+    ledger_from,
+    print_json,
+    stdout,
+)
 from ledger import history, validation
 from ledger.contribution_months import employers_of
 from projections.status import status
@@ -16,7 +25,7 @@ from projections.status import status
 @click.command("status")
 @click.argument("id_number", metavar="IDNO")
 @click.option("--on", metavar="DATE", help="The date asked about (default: today).")
-@click.option("--known-at", metavar="TS", help="Use only what had been recorded by this moment (default: now).")
+@known_at_option
 @json_option
 @db_option
 @click.pass_context
@@ -28,7 +37,7 @@ def command(ctx, id_number, on, known_at, as_json):
         yibao status 640102199003070011 --on 2024-01-31 --known-at 2024-03-01T00:00:00Z --json
     """
     id_number = validation.id_number(id_number, "IDNO")
-    moment = validation.timestamp(known_at) if known_at else datetime.datetime.now(datetime.timezone.utc)
+    moment = known_at_moment(known_at) or datetime.datetime.now(datetime.timezone.utc)
     ledger = ledger_from(ctx)
     events = ledger.person_history(id_number)
     deferrals = ledger.deferrals(employers_of(history.known_at(events, moment)), moment)

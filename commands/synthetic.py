@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime
 import random
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 from stdnum.cn import ric, uscc
 
 from ledger import contributions
 from ledger.application import Ledger
 from ledger.employer_state import staff_during
-from ledger.files import WageRow
-from ledger.receiving import Receipt, import_receipts
 from ledger.errors import LedgerError
+from ledger.files import WageRow
 from ledger.month import Month
+from ledger.receiving import Receipt, import_receipts
 
 # Ningxia county codes; stdnum knows which existed in which year, so a birth year picks among them.
 COUNTIES = ("640102", "640104", "640105", "640106", "640121", "640122", "640181", "640202", "640221",

@@ -7,7 +7,15 @@ import json
 import click
 from rich.table import Table
 
-from commands.options import db_option, json_option, ledger_from, print_json, stdout
+from commands.options import (
+    db_option,
+    json_option,
+    known_at_moment,
+    known_at_option,
+    ledger_from,
+    print_json,
+    stdout,
+)
 from ledger import validation
 from ledger.errors import BadInput
 from projections.timeline import timeline
@@ -15,7 +23,7 @@ from projections.timeline import timeline
 
 @click.command("timeline")
 @click.argument("number", metavar="IDNO")
-@click.option("--known-at", metavar="TS", help="Show only what had been recorded by this moment (ISO 8601; UTC if no zone).")
+@known_at_option
 @json_option
 @db_option
 @click.pass_context
@@ -26,7 +34,7 @@ def command(ctx, number, known_at, as_json):
 
         yibao timeline 640102199003070011 --known-at 2024-03-01T00:00:00Z --json
     """
-    moment = validation.timestamp(known_at) if known_at else None
+    moment = known_at_moment(known_at)
     ledger = ledger_from(ctx)
     rows = timeline(_history(ledger, number, moment))
     if as_json:

@@ -13,7 +13,7 @@ from ledger.contribution_months import person_months
 from ledger.deferral import is_deferred
 from ledger.errors import RuleViolation
 from ledger.events import LedgerEvent
-from ledger.lifecycle_events import AccountSpent, Retired, TransferredIn, TransferredOut
+from ledger.lifecycle_events import AccountSpent, TransferredIn, TransferredOut
 from ledger.month import Month
 from ledger.policy import Policy
 from ledger.retirement import benefits_start

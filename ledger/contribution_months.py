@@ -9,7 +9,10 @@ from typing import Iterable
 
 from ledger import history
 from ledger.contribution_events import (
-    AssessmentCancelled, ContributionAssessed, ContributionReassessed, ContributionReceived,
+    AssessmentCancelled,
+    ContributionAssessed,
+    ContributionReassessed,
+    ContributionReceived,
 )
 from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent

@@ -17,10 +17,10 @@ from ledger.assessment import amounts
 from ledger.bases import FEN, Reference, base_floor, clamp_base, reference_wage
 from ledger.contribution_months import PersonMonth
 from ledger.employer import Employer
-from ledger.employer_state import declared_wages, has_declared
+from ledger.employer_state import declared_wages
 from ledger.errors import RuleViolation
-from ledger.month import Month
 from ledger.interruption import resumed_on
+from ledger.month import Month
 from ledger.person import Person
 from ledger.policy import Policy
 

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Iterable
 
-from ledger import history
 from ledger.contribution_months import PersonMonth, person_months, received_by
 from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent

@@ -12,7 +12,13 @@ from eventsourcing.domain import Aggregate
 from ledger import history
 from ledger.deferral import check_deferral, deferral_periods
 from ledger.employer_events import (
-    BasesDeclared, DeferralAgreed, EmployerCancelled, EmployerChanged, EmployerRegistered, StaffHired, StaffLeft,
+    BasesDeclared,
+    DeferralAgreed,
+    EmployerCancelled,
+    EmployerChanged,
+    EmployerRegistered,
+    StaffHired,
+    StaffLeft,
 )
 from ledger.employer_state import EmployerState, declared_wages, employer_state
 from ledger.errors import RuleViolation

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 from decimal import Decimal
+from typing import Iterable
 from uuid import UUID
 
 from ledger import history
 from ledger.employer_events import (
-    BasesDeclared, EmployerCancelled, EmployerChanged, EmployerRegistered, StaffHired, StaffLeft,
+    BasesDeclared,
+    EmployerCancelled,
+    EmployerChanged,
+    EmployerRegistered,
+    StaffHired,
+    StaffLeft,
 )
 from ledger.events import LedgerEvent
 from ledger.month import Month

@@ -11,18 +11,28 @@ from eventsourcing.domain import Aggregate
 
 from ledger import history
 from ledger.contribution_events import (
-    AssessmentCancelled, BaseChosen, ContributionAssessed, ContributionReassessed, ContributionReceived,
+    AssessmentCancelled,
+    BaseChosen,
+    ContributionAssessed,
+    ContributionReassessed,
+    ContributionReceived,
 )
 from ledger.contribution_months import PersonMonth, person_months, unmatched_reason
 from ledger.errors import RuleViolation
 from ledger.events import EventReversed, LedgerEvent
+from ledger.interruption import interrupted_from
 from ledger.lifecycle_events import (
-    AccountSpent, PaymentInterrupted, PaymentResumed, Retired, SchemeSwitched, TransferredIn, TransferredOut,
+    AccountSpent,
+    PaymentInterrupted,
+    PaymentResumed,
+    Retired,
+    SchemeSwitched,
+    TransferredIn,
+    TransferredOut,
 )
 from ledger.month import Month
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
-from ledger.interruption import interrupted_from
 
 SCHEMES = ("employee", "flexible", "resident")
 CANCEL_REASONS = ("death", "missing", "abroad", "left")

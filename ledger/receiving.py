@@ -12,9 +12,9 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from ledger.contribution_months import unmatched_reason
 from ledger.errors import RuleViolation, StorageFailure
 from ledger.month import Month
-from ledger.contribution_months import unmatched_reason
 from ledger.person import IdNumberIndex, Person
 from ledger.receipt_batch import ReceiptBatch
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
-from ledger import history
 from ledger.assessment import account_credit
 from ledger.contribution_months import PersonMonth, person_months
 from ledger.deferral import is_deferred

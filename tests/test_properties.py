@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import datetime
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.errors import RuleViolation
 from ledger.person import Person
@@ -120,8 +121,8 @@ def apply_month_op(person: Person, operation) -> None:
 @given(month_ops)
 def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded_by_t(ops):
     from ledger import history
-    from ledger.policy import Policy
     from ledger.contribution_months import contribution_months
+    from ledger.policy import Policy
     from projections.months import month_rows
 
     policy, person = Policy.defaults(), a_person()

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from ledger import contributions, files
+from ledger.contribution_months import contribution_months
 from ledger.errors import BadInput, RuleViolation
 from ledger.month import Month
 from ledger.receiving import Receipt, import_receipts, pay_at_counter
-from ledger.contribution_months import contribution_months
 from projections.months import month_rows
 
 D = datetime.date

@@ -6,7 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from commands.synthetic import credit_code, id_number
 from ledger import validation
