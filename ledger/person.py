@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -104,15 +105,22 @@ class Person(Aggregate):
     def record_receipt(self, *, month: Month, amount: Decimal, received_on: datetime.date, source: str,
                        receipt_id: str, operator: str, documents: list[str]) -> None:
         """CON-6: money that settles exactly what the month still owes; anything else is refused here."""
-        state = self.state_on(month.first_day)
-        if not state.registered and state.cancelled_on is not None:
-            raise RuleViolation("TRF-1" if state.transferred_out else "REG-5",
-                                f"{month} is after {state.id_number} was {state.cancelled_reason} on {state.cancelled_on}")
-        reason = unmatched_reason(self.months(), month, amount)
+        if any(isinstance(e, (PersonCancelled, TransferredOut)) for e in self.history):
+            state = self.state_on(month.first_day)
+            if not state.registered and state.cancelled_on is not None:
+                raise RuleViolation("TRF-1" if state.transferred_out else "REG-5", f"{month} is after "
+                                    f"{state.id_number} was {state.cancelled_reason} on {state.cancelled_on}")
+        months, receipt_ids = self.months(), self.receipt_ids()
+        reason = unmatched_reason(months, month, amount)
         if reason:
             raise RuleViolation("CON-6", reason)
         self.trigger_event(ContributionReceived, month=month, amount=amount, received_on=received_on, source=source,
                            receipt_id=receipt_id, operator=operator, documents=documents)
+        # The fold would change only this month: keep the tables current rather than fold again per receipt.
+        months = {**months, month: replace(months[month], received=months[month].received + amount,
+                                           last_received_on=received_on)}
+        self.__dict__["_months"] = (self.version, months)
+        self.__dict__["_receipt_ids"] = (self.version, receipt_ids | {receipt_id})
 
     def receipt_ids(self) -> set[str]:
         cached = self.__dict__.get("_receipt_ids")

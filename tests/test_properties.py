@@ -121,7 +121,7 @@ def apply_month_op(person: Person, operation) -> None:
 @given(month_ops)
 def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded_by_t(ops):
     from ledger import history
-    from ledger.contribution_months import contribution_months
+    from ledger.contribution_months import contribution_months, person_months
     from ledger.policy import Policy
     from projections.months import month_rows
 
@@ -132,6 +132,7 @@ def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded
             apply_month_op(person, operation)
         except RuleViolation:
             continue
+        assert person.months() == person_months(person.history)  # the cached table is the fold's
         moment = datetime.datetime.now(datetime.timezone.utc)
         said.append((moment, month_rows(policy, person.history, {}),
                      contribution_months(person.history, {}, D(2024, 12, 31))))
