@@ -9,10 +9,10 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
-from ledger import account, contributions, history, validation
+from ledger import account, contributions, history, maternity, refunds, validation
 from ledger.arrears import Debt, employer_debt
 from ledger.bases import base_floor, clamp_base, reference_wage
-from ledger.contribution_months import contribution_months, employers_of
+from ledger.contribution_months import contribution_months, employers_of, person_months, received_by
 from ledger.deferral import deferral_periods
 from ledger.eligibility import eligibility
 from ledger.employer import Employer
@@ -328,6 +328,55 @@ class Ledger(Application):
                      reason=allowed.reason, on=on, operator=operator, documents=list(documents))
         self.commit(person)
         return account.balance(m for m in moves if m.on <= on) - amount
+
+    # -- maternity and refunds (issue 5) ----------------------------------------------------------
+
+    def claim_maternity(self, *, id_number: str, kind: str, birth: datetime.date, on: datetime.date, operator: str,
+                        documents: dict[str, str], leave_days: int | None = None, elsewhere_unsigned: bool = False,
+                        family_planning: bool = True) -> list[tuple[str, Decimal, str]]:
+        """MAT-1..MAT-5: check the documents and the person, compute what is paid, record claim and payments."""
+        maternity.check_documents(kind, documents)
+        person = self.find_person(id_number)
+        events = person.history
+        deferrals = self.deferrals(employers_of(events))
+        months = person_months(received_by(events, on))
+        maternity.check_eligible(months, deferrals, person.state_on(birth).scheme, birth, family_planning)
+        birth_month = Month.of(birth)
+        continuous = maternity.continuous_months(events, deferrals, birth_month, on)
+        policy = self.policy
+        average_base, days, payments = None, None, []
+        if kind == "male-subsidy":
+            payments.append((kind, policy.decimal("male_maternity_subsidy", birth), str(birth_month)))
+        else:
+            code = months[birth_month].employer
+            average_base = maternity.employer_average_base(self._staff_months(code), code, birth_month)
+            default = "maternity_leave_days" if kind == "allowance" else "male_nursing_leave_days"
+            days = leave_days or policy.integer(default, birth)
+            amount = maternity.allowance(policy, continuous, average_base, days, birth)
+            payments.append((kind, amount, f"{birth}+{days}d"))
+            if kind == "allowance":
+                payments.append(("delivery-package", maternity.delivery_package(policy, birth, elsewhere_unsigned),
+                                 str(birth_month)))
+        person.claim_maternity(kind=kind, birth=birth, continuous_months=continuous, average_base=average_base,
+                               leave_days=days, elsewhere_unsigned=elsewhere_unsigned, payments=payments, on=on,
+                               operator=operator, documents=[f"{k}:{v}" for k, v in documents.items()])
+        self.commit(person)
+        return payments
+
+    def _staff_months(self, code: str) -> list:
+        employer = self.find_employer(code)
+        people = {e.person_id for e in history.standing(employer.history) if isinstance(e, StaffHired)}
+        return [pm for pid in people for pm in self.repository.get(pid).months().values()]
+
+    def request_refund(self, *, id_number: str, reason: str, on: datetime.date, operator: str,
+                       documents: list[str] = ()) -> tuple[int, list[Month], Decimal]:
+        """REF-1, REF-2: computed from the person's flexible months; recorded when the conditions hold."""
+        person = self.find_person(id_number)
+        year, months, amount = refunds.refund(self.policy, person.history, reason, on)
+        person.record_refund(reason=reason, year=year, months=months, amount=amount, on=on, operator=operator,
+                             documents=list(documents))
+        self.commit(person)
+        return year, months, amount
 
     # -- corrections ---------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from ledger.lifecycle_events import (
     TransferredOut,
 )
 from ledger.month import Month
+from ledger.maternity_events import BenefitPaid, MaternityClaimed, RefundPaid
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
 
@@ -213,6 +214,30 @@ class Person(Aggregate):
             raise RuleViolation("ACC-3", f"{balance} may be spent on {on} (the balance then and after), less than {amount}")
         self.trigger_event(AccountSpent, amount=amount, facility=facility, on=on, operator=operator,
                            documents=documents)
+
+    # -- maternity and refunds (issue 5) ----------------------------------------------------------
+
+    def claim_maternity(self, *, kind: str, birth: datetime.date, continuous_months: int,
+                        average_base: Decimal | None, leave_days: int | None, elsewhere_unsigned: bool,
+                        payments: list[tuple[str, Decimal, str]], on: datetime.date, operator: str,
+                        documents: list[str]) -> None:
+        """MAT-3: one payment of each kind per birth; the claim and what it pays are recorded together."""
+        paid = {(e.kind, e.birth) for e in history.standing(self.history) if isinstance(e, BenefitPaid)}
+        for payment_kind, _, _ in payments:
+            if (payment_kind, birth) in paid:
+                raise RuleViolation("MAT-3", f"the {payment_kind} for the birth of {birth} is paid already")
+        self.trigger_event(MaternityClaimed, kind=kind, birth=birth, continuous_months=continuous_months,
+                           average_base=average_base, leave_days=leave_days, elsewhere_unsigned=elsewhere_unsigned,
+                           on=on, operator=operator, documents=documents)
+        claim = self.version
+        for payment_kind, amount, period in payments:
+            self.trigger_event(BenefitPaid, kind=payment_kind, amount=amount, birth=birth, period=period,
+                               claim_seq=claim, on=on, operator=operator, documents=documents)
+
+    def record_refund(self, *, reason: str, year: int, months: list[Month], amount: Decimal, on: datetime.date,
+                      operator: str, documents: list[str]) -> None:
+        self.trigger_event(RefundPaid, reason=reason, year=year, months=[str(m) for m in months], amount=amount,
+                           on=on, operator=operator, documents=documents)
 
     def reverse(self, *, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         history.check_reversible(self.history, seq)

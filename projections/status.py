@@ -9,6 +9,7 @@ from ledger import account, history
 from ledger.contribution_months import contribution_months
 from ledger.eligibility import eligibility
 from ledger.events import LedgerEvent
+from ledger.maternity import continuous_months
 from ledger.month import Month
 from ledger.person_state import person_state
 from ledger.policy import Policy
@@ -38,6 +39,5 @@ def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.date
                      "pooled_from": plain(allowed.pooled_from), "reason": allowed.reason},
         "contribution_months": contribution_months(known, deferrals, on),
         "account": plain(account.summary(account.movements(policy, known, deferrals, on))),
-        # Filled by the maternity projection when it arrives.
-        "maternity_continuous_months": None,
+        "maternity_continuous_months": continuous_months(known, deferrals, Month.of(on), on),
     }

@@ -125,7 +125,7 @@ def test_status_json_has_the_contract_fields_and_answers_as_known_at(yibao, make
     assert then["id_number"] == number and then["on"] == "2024-07-01"
     assert (then["scheme"], then["registered"], now["registered"]) == ("employee", True, False)
     assert datetime.datetime.fromisoformat(then["known_at"]) == datetime.datetime.fromisoformat(between)
-    assert now["maternity_continuous_months"] is None
+    assert now["maternity_continuous_months"] == 0
     assert now["contribution_months"] == {"paid": 0, "back_paid": 0, "transferred_in": 0, "total": 0}
     assert now["benefits"] == {"account": False, "pooled": False, "pooled_from": None,
                                "reason": "REG-5: registration ended (abroad) on 2024-06-01"}
