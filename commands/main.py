@@ -17,9 +17,11 @@ from commands import (
     diff,
     employer,
     init,
+    maternity,
     months,
     person,
     policy,
+    refund,
     status,
     timeline,
 )
@@ -56,6 +58,6 @@ def cli(ctx: click.Context, db: str | None) -> None:
         obj.setdefault("db", db)
 
 
-for module in (init, policy, employer, person, contributions, account, correct, timeline, status, months, diff,
-               demo):
+for module in (init, policy, employer, person, contributions, account, maternity, refund, correct, timeline, status,
+               months, diff, demo):
     cli.add_command(module.command)

@@ -31,8 +31,8 @@ from ledger.lifecycle_events import (
     TransferredIn,
     TransferredOut,
 )
-from ledger.month import Month
 from ledger.maternity_events import BenefitPaid, MaternityClaimed, RefundPaid
+from ledger.month import Month
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
 

@@ -1,0 +1,113 @@
+"""`yibao maternity ...`: maternity claims and what was paid (MAT-1..MAT-5)."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from commands.options import (
+    db_option,
+    effective_date,
+    json_option,
+    ledger_from,
+    on_option,
+    operator_option,
+    print_json,
+    require_operator,
+    stdout,
+)
+from ledger import validation
+from ledger.errors import BadInput
+from ledger.maternity import DOCUMENT_NAMES, KINDS
+from ledger.maternity_events import BenefitPaid, MaternityClaimed
+from projections.plain import plain
+
+
+@click.group("maternity")
+def command() -> None:
+    """Maternity insurance (生育保险).
+
+    Example:
+
+        yibao maternity show 640102198506120020
+    """
+
+
+@command.command("claim")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--kind", required=True, metavar="|".join(KINDS))
+@click.option("--birth", required=True, metavar="DATE", help="Date of the birth.")
+@click.option("--leave-days", type=click.IntRange(1, 365), help="Leave days (default: policy's 158, or 25 nursing).")
+@click.option("--elsewhere-unsigned", is_flag=True, help="Delivered elsewhere in Ningxia without signing (MAT-4).")
+@click.option("--outside-family-planning", is_flag=True, help="The birth is outside family-planning policy (MAT-1).")
+@click.option("--document", "documents", multiple=True, metavar="KIND:REF",
+              help=f"A supporting document, KIND one of {', '.join(DOCUMENT_NAMES)}; repeat for each.")
+@on_option("Date of the claim (default: today).")
+@operator_option
+@db_option
+@click.pass_context
+def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, outside_family_planning, documents, on,
+          operator):
+    """Claim a maternity benefit (MAT-3); refused with the rule and the numbers when it is not due.
+
+    Example:
+
+        yibao maternity claim --id 640102198506120020 --kind allowance --birth 2027-06-10 \\
+            --document form:申报表-118 --document card:社保卡 --document discharge-record:出院-2027-0611 --operator clerk01
+    """
+    operator = require_operator(operator)
+    payments = ledger_from(ctx).claim_maternity(
+        id_number=validation.id_number(id_number, "id"), kind=validation.choice(kind, "kind", KINDS),
+        birth=validation.date(birth, "birth"), on=effective_date(on), operator=operator,
+        documents=_documents(documents), leave_days=leave_days, elsewhere_unsigned=elsewhere_unsigned,
+        family_planning=not outside_family_planning,
+    )
+    for payment_kind, amount, period in payments:
+        stdout.print(f"paid {payment_kind} {amount} ({period})")
+
+
+def _documents(pairs: tuple[str, ...]) -> dict[str, str]:
+    documents = {}
+    for pair in pairs:
+        kind, sep, reference = pair.partition(":")
+        if not sep or kind not in DOCUMENT_NAMES or not reference.strip():
+            raise BadInput("document", f"{pair!r}: expected KIND:REF with KIND one of {', '.join(DOCUMENT_NAMES)}")
+        documents[kind] = validation.text(reference, "document")
+    return documents
+
+
+@command.command("show")
+@click.argument("id_number", metavar="IDNO")
+@json_option
+@db_option
+@click.pass_context
+def show(ctx, id_number, as_json):
+    """List a person's maternity claims and the payments made for them.
+
+    Example:
+
+        yibao maternity show 640102198506120020 --json
+    """
+    events = ledger_from(ctx).person_history(validation.id_number(id_number, "IDNO"))
+    rows = []
+    for event in events:
+        if isinstance(event, MaternityClaimed):
+            rows.append(plain({"seq": event.originator_version, "type": "claim", "kind": event.kind,
+                               "birth": event.birth, "continuous_months": event.continuous_months,
+                               "average_base": event.average_base, "leave_days": event.leave_days,
+                               "on": event.on, "documents": event.documents}))
+        elif isinstance(event, BenefitPaid):
+            rows.append(plain({"seq": event.originator_version, "type": "payment", "kind": event.kind,
+                               "birth": event.birth, "amount": event.amount, "period": event.period,
+                               "claim_seq": event.claim_seq, "on": event.on}))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"maternity of {id_number}")
+    for column in ("seq", "type", "kind", "birth", "amount", "detail"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        detail = (f"{row['continuous_months']} continuous months, base {row['average_base']}, {row['leave_days']} days"
+                  if row["type"] == "claim" else row["period"])
+        table.add_row(str(row["seq"]), row["type"], row["kind"], row["birth"], row.get("amount") or "", detail)
+    stdout.print(table)

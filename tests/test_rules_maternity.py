@@ -1,0 +1,171 @@
+"""MAT-1..MAT-5, REF-1 and REF-2 with the issue's worked examples (E46-E51, E54, E55), on both stores."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from ledger import contributions
+from ledger.errors import RuleViolation
+from ledger.month import Month
+from tests.test_rules_contributions import OP, declare, flexible, pay
+from tests.test_rules_eligibility import outlook, pay_months
+
+D = datetime.date
+ALLOWANCE_DOCUMENTS = {"form": "申报表-1", "card": "社保卡", "discharge-record": "出院-2025-0211"}
+
+
+def mother_and_colleague(ledger, make_code, make_id, skip=()):
+    """A woman and a colleague employed from January 2024, assessed and paid to February 2025 but `skip`."""
+    code = make_code()
+    ledger.register_employer(code=code, name="宁夏塞上建材有限公司", unit_type="enterprise", on=D(2023, 6, 1),
+                             operator=OP)
+    mother, colleague = make_id(sex="F", birth=D(1994, 5, 1)), make_id()
+    for number in (mother, colleague):
+        ledger.register_person(id_number=number, name="马燕", sex="F" if number == mother else "M",
+                               scheme="employee", on=D(2024, 1, 1), employer=code, operator=OP)
+    declare(ledger, code, 2024, {mother: "6000", colleague: "9000"})
+    declare(ledger, code, 2025, {mother: "6000", colleague: "9000"}, on=D(2025, 1, 5))
+    months = [Month(2024, 1) + i for i in range(14)]
+    for month in months:
+        contributions.assess_month(ledger, month=month, operator=OP)
+        for number in (mother, colleague):
+            if str(month) not in skip or number == colleague:
+                pay(ledger, number, month, on=month.day(20))
+    return code, mother, colleague
+
+
+def test_mat_2_mat_5_fourteen_continuous_months_pay_the_allowance_from_the_employers_bases(ledger, make_code,
+                                                                                          make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
+    payments = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                                      operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    # the employer's twelve months to February 2025: bases 6000 and 9000, average 7500; 7500 / 30 x 158 days
+    assert payments == [("allowance", Decimal("39500.00"), "2025-02-10+158d"),
+                        ("delivery-package", Decimal("3000.00"), "2025-02")]
+    claim = next(e for e in ledger.person_history(mother) if type(e).__name__ == "MaternityClaimed")
+    assert (claim.continuous_months, claim.average_base, claim.leave_days) == (14, Decimal("7500.00"), 158)
+
+
+def test_mat_5_a_run_broken_nine_months_before_the_birth_is_refused_with_the_count(ledger, make_code, make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id, skip=("2024-05",))
+    with pytest.raises(RuleViolation, match="MAT-5: 9 continuous months, 12 required"):
+        ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    assert not [e for e in ledger.person_history(mother) if type(e).__name__ == "MaternityClaimed"]
+
+
+def test_mat_3_a_mans_nursing_subsidy_needs_his_spouses_discharge_record(ledger, make_code, make_id):
+    _, _, colleague = mother_and_colleague(ledger, make_code, make_id)
+    with pytest.raises(RuleViolation, match="MAT-3: a nursing-subsidy claim needs spouse-discharge-record"):
+        ledger.claim_maternity(id_number=colleague, kind="nursing-subsidy", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                               operator=OP, documents={"form": "申报表-2", "card": "社保卡"})
+    payments = ledger.claim_maternity(id_number=colleague, kind="nursing-subsidy", birth=D(2025, 2, 10),
+                                      on=D(2025, 3, 1), operator=OP,
+                                      documents={"form": "申报表-2", "card": "社保卡", "spouse-discharge-record": "出院-9"})
+    assert payments == [("nursing-subsidy", Decimal("6250.00"), "2025-02-10+25d")]  # 7500 / 30 x 25
+
+
+def test_mat_3_the_same_birth_is_not_paid_twice(ledger, make_code, make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
+    claim = dict(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1), operator=OP,
+                 documents=ALLOWANCE_DOCUMENTS)
+    ledger.claim_maternity(**claim)
+    with pytest.raises(RuleViolation, match="MAT-3: the allowance for the birth of 2025-02-10 is paid already"):
+        ledger.claim_maternity(**claim)
+
+
+def test_mat_4_a_delivery_elsewhere_in_ningxia_without_signing_pays_half_the_package(ledger, make_code, make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
+    payments = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                                      operator=OP, documents=ALLOWANCE_DOCUMENTS, elsewhere_unsigned=True,
+                                      leave_days=173)
+    assert payments == [("allowance", Decimal("43250.00"), "2025-02-10+173d"),
+                        ("delivery-package", Decimal("1500.00"), "2025-02")]
+
+
+def test_mat_1_only_an_employee_paying_normally_within_family_planning_is_eligible(ledger, make_code, make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id, skip=("2025-02",))
+    with pytest.raises(RuleViolation, match="MAT-1: 2025-02 is not paid"):
+        ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    with pytest.raises(RuleViolation, match="MAT-1: the birth is outside family-planning policy"):
+        ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 1, 10), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS, family_planning=False)
+    worker = flexible(ledger, make_id, on=D(2024, 3, 1))
+    with pytest.raises(RuleViolation, match="MAT-1: maternity benefits are for the employee scheme"):
+        ledger.claim_maternity(id_number=worker, kind="allowance", birth=D(2024, 6, 1), on=D(2024, 7, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+
+
+def test_mat_2_months_transferred_in_from_another_province_count_and_a_back_paid_gap_is_closed(ledger, make_code,
+                                                                                           make_id):
+    from ledger.maternity import continuous_months
+
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id, skip=("2024-05",))
+    events = ledger.person_history(mother)
+    assert continuous_months(events, {}, Month(2025, 2), D(2025, 3, 1)) == 9
+    ledger.back_pay(id_number=mother, first=Month(2024, 5), last=Month(2024, 5), on=D(2025, 2, 20), operator=OP)
+    pay(ledger, mother, "2024-05", on=D(2025, 2, 21))
+    # E24: back-paid months merge with the actual ones, so the run reaches back to January 2024
+    assert continuous_months(ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 14
+    ledger.transfer_in(id_number=mother, from_region="610100", months=20, balance=Decimal("0.00"), on=D(2024, 1, 2),
+                       operator=OP)
+    assert continuous_months(ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 34
+
+
+def test_mat_2_status_shows_the_continuous_months_of_its_on_month(ledger, make_code, make_id):
+    from projections.status import status
+
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert status(ledger.person_history(mother), D(2025, 2, 28), now)["maternity_continuous_months"] == 14
+    assert status(ledger.person_history(mother), D(2024, 6, 30), now)["maternity_continuous_months"] == 6
+
+
+# -- REF-1, REF-2 (E54, E55) --------------------------------------------------------------------
+
+def paid_flexible_year(ledger, make_id):
+    number = flexible(ledger, make_id, on=D(2024, 1, 5))
+    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    pay_months(ledger, number, "2024-01", "2024-12", on=D(2024, 1, 10))
+    return number
+
+
+def test_ref_1_a_flexible_person_who_died_in_june_with_no_benefit_used_has_the_pooled_part_refunded(ledger, make_id):
+    number = paid_flexible_year(ledger, make_id)
+    ledger.cancel_person(id_number=number, reason="death", on=D(2024, 6, 12), operator=OP, documents=["死亡证明-5"])
+    year, months, amount = ledger.request_refund(id_number=number, reason="death", on=D(2024, 6, 20), operator=OP)
+    assert (year, len(months), amount) == (2024, 12, Decimal("3494.16"))  # 12 x 4853.00 x 6 %
+    with pytest.raises(RuleViolation, match="REF-1: 2024 was refunded already"):
+        ledger.request_refund(id_number=number, reason="death", on=D(2024, 6, 21), operator=OP)
+
+
+def test_ref_1_no_refund_when_benefits_were_used_that_year(ledger, make_id):
+    number = paid_flexible_year(ledger, make_id)
+    ledger.spend(id_number=number, amount=Decimal("20.00"), on=D(2024, 3, 1), operator=OP)
+    with pytest.raises(RuleViolation, match="REF-1: benefits were used in 2024"):
+        ledger.request_refund(id_number=number, reason="out-of-province", on=D(2024, 6, 20), operator=OP)
+
+
+def test_ref_1_ref_2_the_year_must_be_paid_in_full_and_flexible(ledger, make_code, make_id):
+    number = flexible(ledger, make_id, on=D(2024, 1, 5))
+    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    pay_months(ledger, number, "2024-01", "2024-06", on=D(2024, 1, 10))
+    with pytest.raises(RuleViolation, match=r"REF-2: 2024 is not paid in full \(2024-07"):
+        ledger.request_refund(id_number=number, reason="to-employee", on=D(2024, 5, 1), operator=OP)
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
+    with pytest.raises(RuleViolation, match="REF-1: no flexible contribution was paid"):
+        ledger.request_refund(id_number=mother, reason="to-resident", on=D(2025, 3, 1), operator=OP)
+
+
+def test_ref_2_a_flexible_person_who_becomes_an_employee_is_refunded_from_the_month_of_the_change(ledger, make_id):
+    number = paid_flexible_year(ledger, make_id)
+    ledger.spend(id_number=number, amount=Decimal("20.00"), on=D(2024, 3, 1), operator=OP)  # REF-2 allows it
+    year, months, amount = ledger.request_refund(id_number=number, reason="to-employee", on=D(2024, 9, 15),
+                                                 operator=OP)
+    assert (year, [str(m) for m in months], amount) == (
+        2024, ["2024-09", "2024-10", "2024-11", "2024-12"], Decimal("1164.72"))
+    assert outlook(ledger, number, D(2024, 9, 20))[0].account is True
