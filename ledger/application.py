@@ -352,7 +352,8 @@ class Ledger(Application):
             average_base = maternity.employer_average_base(self._staff_months(code), code, birth_month)
             default = "maternity_leave_days" if kind == "allowance" else "male_nursing_leave_days"
             days = leave_days or policy.integer(default, birth)
-            amount = maternity.allowance(policy, continuous, average_base, days, birth)
+            amount = maternity.allowance(policy, continuous, average_base, days, birth) if kind == "allowance" \
+                else maternity.daily_rate_times(average_base, days)
             payments.append((kind, amount, f"{birth}+{days}d"))
             if kind == "allowance":
                 payments.append(("delivery-package", maternity.delivery_package(policy, birth, elsewhere_unsigned),

@@ -87,7 +87,12 @@ def allowance(policy: Policy, continuous: int, average_base: Decimal, leave_days
     minimum = policy.integer("maternity_min_continuous_months", birth)
     if continuous < minimum:
         raise RuleViolation("MAT-5", f"{continuous} continuous months, {minimum} required")
-    return (average_base / 30 * leave_days).quantize(FEN, ROUND_HALF_UP)
+    return daily_rate_times(average_base, leave_days)
+
+
+def daily_rate_times(average_base: Decimal, days: int) -> Decimal:
+    """The average monthly base / 30, for each day of leave (the nursing subsidy uses it without MAT-5's minimum)."""
+    return (average_base / 30 * days).quantize(FEN, ROUND_HALF_UP)
 
 
 def delivery_package(policy: Policy, birth: datetime.date, elsewhere_unsigned: bool) -> Decimal:

@@ -69,3 +69,21 @@ def test_retirement_from_the_cli(yibao, make_id):
     assert again.exit_code == 1 and "RET-1:" in again.output
     status = json.loads(yibao("status", number, "--on", "2024-07-15", "--json").output)
     assert (status["scheme"], status["benefits"]["pooled"]) == ("retired", True)
+
+
+def test_refund_and_maternity_commands(yibao, store_url, make_id):
+    number = flexible_paying(yibao, make_id, months=("2024-03", "2024-12"), amount="3882.40")
+    refunded = yibao("refund", "request", "--id", number, "--reason", "to-employee", "--on", "2024-10-01")
+    assert refunded.exit_code == 0 and "refunded 873.54 for 3 months of 2024 (2024-10..2024-12)" in refunded.output
+    again = yibao("refund", "request", "--id", number, "--reason", "to-employee", "--on", "2024-10-01")
+    assert again.exit_code == 1 and "REF-2: 2024 was refunded already" in again.output
+    before = stored_event_count(store_url)
+    bad = yibao("maternity", "claim", "--id", number, "--kind", "allowance", "--birth", "2024-06-01",
+                "--document", "passport:123")
+    assert bad.exit_code == 2 and "document:" in bad.output
+    refused = yibao("maternity", "claim", "--id", number, "--kind", "male-subsidy", "--birth", "2024-06-01",
+                    "--document", "form:1", "--document", "card:2", "--document", "spouse-discharge-record:3",
+                    "--document", "spouse-unemployed:4")
+    assert refused.exit_code == 1 and "MAT-1:" in refused.output
+    assert stored_event_count(store_url) == before
+    assert json.loads(yibao("maternity", "show", number, "--json").output) == []

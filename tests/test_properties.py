@@ -119,9 +119,11 @@ def apply_month_op(person: Person, operation) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(month_ops)
-def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded_by_t(ops):
+def test_mon_1_mat_2_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded_by_t(ops):
     from ledger import history
     from ledger.contribution_months import contribution_months, person_months
+    from ledger.maternity import continuous_months
+    from ledger.month import Month
     from ledger.policy import Policy
     from projections.months import month_rows
 
@@ -135,11 +137,14 @@ def test_mon_1_the_months_as_known_at_t_are_the_months_of_only_what_was_recorded
         assert person.months() == person_months(person.history)  # the cached table is the fold's
         moment = datetime.datetime.now(datetime.timezone.utc)
         said.append((moment, month_rows(policy, person.history, {}),
-                     contribution_months(person.history, {}, D(2024, 12, 31))))
-    for moment, rows, counts in said:
+                     contribution_months(person.history, {}, D(2024, 12, 31)),
+                     [continuous_months(person.history, {}, Month(2024, n), D(2024, 12, 31)) for n in range(1, 7)]))
+    for moment, rows, counts, continuous in said:
         known = history.known_at(person.history, moment)
         assert month_rows(policy, known, {}) == rows
         assert contribution_months(known, {}, D(2024, 12, 31)) == counts
+        # MAT-2: the continuous months as known at T are those of only what was recorded by T
+        assert [continuous_months(known, {}, Month(2024, n), D(2024, 12, 31)) for n in range(1, 7)] == continuous
     for row in month_rows(policy, person.history, {}):
         assert row["state"] in ("assessed", "paid", "trued-up", "cancelled")
         assert (row["state"] == "paid") <= (row["received"] >= row["total"])

@@ -22,7 +22,8 @@ def fenced_after(marker: str) -> str:
 def test_the_tour_runs_as_written(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
     env.pop("YIBAO_DB", None)
-    script = "".join(fenced_after(f"<!-- {name} -->") for name in ("tour", "tour-contributions", "tour-eligibility"))
+    script = "".join(fenced_after(f"<!-- {name} -->") for name in ("tour", "tour-contributions", "tour-eligibility",
+                                                                   "tour-maternity"))
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -40,6 +41,10 @@ def test_the_tour_runs_as_written(tmp_path):
     assert interrupted["reason"].startswith("WAIT-4")
     assert resumed["reason"] == "WAIT-5: resumed: 3 of 6 months paid"
     assert "back_paid" in result.stdout and "contribution_months.back_paid" in result.stdout
+    assert "MAT-3: a nursing-subsidy claim needs spouse-discharge-record" in result.stderr
+    assert "paid nursing-subsidy 4300.00 (2025-02-14+25d)" in result.stdout
+    assert "MAT-1: maternity benefits are for the employee scheme" in result.stderr
+    assert '"maternity_continuous_months": 2' in result.stdout
 
 
 def test_ci_runs_the_readmes_set_up_commands():
