@@ -342,8 +342,8 @@ class Ledger(Application):
         months = person_months(received_by(events, on))
         maternity.check_eligible(months, deferrals, person.state_on(birth).scheme, birth, family_planning)
         birth_month = Month.of(birth)
-        continuous = maternity.continuous_months(events, deferrals, birth_month, on)
         policy = self.policy
+        continuous = maternity.continuous_months(policy, events, deferrals, birth_month, on)
         average_base, days, payments = None, None, []
         if kind == "male-subsidy":
             payments.append((kind, policy.decimal("male_maternity_subsidy", birth), str(birth_month)))

@@ -34,25 +34,34 @@ DOCUMENT_NAMES = {
 }
 
 
-def counted(person_month: PersonMonth | None, deferrals) -> bool:
+def counted(person_month: PersonMonth | None, deferrals, merged: Month) -> bool:
+    """A month of the run: paid (or deferred); before the merge, only an employee's month was a maternity month."""
     if person_month is None or person_month.cancelled:
+        return False
+    if person_month.month < merged and person_month.scheme != "employee":
         return False
     return person_month.paid or person_month.paid_before_true_up or \
         is_deferred(deferrals.get(person_month.employer or "", []), person_month.month)
 
 
-def continuous_months(events: Iterable[LedgerEvent], deferrals: dict, birth_month: Month,
+def merged_month(policy: Policy, on: datetime.date) -> Month:
+    return Month.of(datetime.date.fromisoformat(policy.parameter("maternity_merged_on", on).value))
+
+
+def continuous_months(policy: Policy, events: Iterable[LedgerEvent], deferrals: dict, birth_month: Month,
                       on: datetime.date) -> int:
     """MAT-2: paid months counted back from the birth month with no unpaid month between, plus months
     transferred in from another province when the run reaches back to the arrival.
 
-    Months before the merge of the two schemes count as they are: employee registration always carried
-    maternity insurance (REG-6), so the ledger's employee months before the merge are maternity months.
+    Before the merge of the two schemes (policy's maternity_merged_on) maternity insurance covered
+    employees only: an employee month then was a maternity month (employee registration carried it,
+    REG-6), a flexible one was not. After the merge every medical-insurance month counts.
     """
     events = list(events)
     months = person_months(received_by(events, on))
+    merged = merged_month(policy, on)
     count, month = 0, birth_month
-    while counted(months.get(month), deferrals):
+    while counted(months.get(month), deferrals, merged):
         count += 1
         month -= 1
     first = month + 1
@@ -78,7 +87,7 @@ def check_eligible(months: dict[Month, PersonMonth], deferrals, scheme: str | No
     if not family_planning:
         raise RuleViolation("MAT-1", "the birth is outside family-planning policy")
     birth_month = months.get(Month.of(birth))
-    if not counted(birth_month, deferrals) or (birth_month is not None and birth_month.back_pay):
+    if not counted(birth_month, deferrals, Month.of(birth)) or (birth_month is not None and birth_month.back_pay):
         raise RuleViolation("MAT-1", f"{Month.of(birth)} is not paid: not paying normally at the birth")
 
 

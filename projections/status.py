@@ -39,5 +39,5 @@ def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.date
                      "pooled_from": plain(allowed.pooled_from), "reason": allowed.reason},
         "contribution_months": contribution_months(known, deferrals, on),
         "account": plain(account.summary(account.movements(policy, known, deferrals, on))),
-        "maternity_continuous_months": continuous_months(known, deferrals, Month.of(on), on),
+        "maternity_continuous_months": continuous_months(policy, known, deferrals, Month.of(on), on),
     }

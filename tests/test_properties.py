@@ -138,13 +138,13 @@ def test_mon_1_mat_2_the_months_as_known_at_t_are_the_months_of_only_what_was_re
         moment = datetime.datetime.now(datetime.timezone.utc)
         said.append((moment, month_rows(policy, person.history, {}),
                      contribution_months(person.history, {}, D(2024, 12, 31)),
-                     [continuous_months(person.history, {}, Month(2024, n), D(2024, 12, 31)) for n in range(1, 7)]))
+                     [continuous_months(policy, person.history, {}, Month(2024, n), D(2024, 12, 31)) for n in range(1, 7)]))
     for moment, rows, counts, continuous in said:
         known = history.known_at(person.history, moment)
         assert month_rows(policy, known, {}) == rows
         assert contribution_months(known, {}, D(2024, 12, 31)) == counts
         # MAT-2: the continuous months as known at T are those of only what was recorded by T
-        assert [continuous_months(known, {}, Month(2024, n), D(2024, 12, 31)) for n in range(1, 7)] == continuous
+        assert [continuous_months(policy, known, {}, Month(2024, n), D(2024, 12, 31)) for n in range(1, 7)] == continuous
     for row in month_rows(policy, person.history, {}):
         assert row["state"] in ("assessed", "paid", "trued-up", "cancelled")
         assert (row["state"] == "paid") <= (row["received"] >= row["total"])

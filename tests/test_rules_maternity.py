@@ -106,14 +106,14 @@ def test_mat_2_months_transferred_in_from_another_province_count_and_a_back_paid
 
     _, mother, _ = mother_and_colleague(ledger, make_code, make_id, skip=("2024-05",))
     events = ledger.person_history(mother)
-    assert continuous_months(events, {}, Month(2025, 2), D(2025, 3, 1)) == 9
+    assert continuous_months(ledger.policy, events, {}, Month(2025, 2), D(2025, 3, 1)) == 9
     ledger.back_pay(id_number=mother, first=Month(2024, 5), last=Month(2024, 5), on=D(2025, 2, 20), operator=OP)
     pay(ledger, mother, "2024-05", on=D(2025, 2, 21))
     # E24: back-paid months merge with the actual ones, so the run reaches back to January 2024
-    assert continuous_months(ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 14
+    assert continuous_months(ledger.policy, ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 14
     ledger.transfer_in(id_number=mother, from_region="610100", months=20, balance=Decimal("0.00"), on=D(2024, 1, 2),
                        operator=OP)
-    assert continuous_months(ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 34
+    assert continuous_months(ledger.policy, ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 34
 
 
 def test_mat_2_status_shows_the_continuous_months_of_its_on_month(ledger, make_code, make_id):
@@ -169,3 +169,15 @@ def test_ref_2_a_flexible_person_who_becomes_an_employee_is_refunded_from_the_mo
     assert (year, [str(m) for m in months], amount) == (
         2024, ["2024-09", "2024-10", "2024-11", "2024-12"], Decimal("1164.72"))
     assert outlook(ledger, number, D(2024, 9, 20))[0].account is True
+
+
+def test_mat_2_before_the_merge_only_employee_months_were_maternity_months(ledger, make_id):
+    from ledger.maternity import continuous_months
+
+    number = flexible(ledger, make_id, on=D(2024, 1, 5))
+    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    pay_months(ledger, number, "2024-01", "2024-12", on=D(2024, 1, 10))
+    assert continuous_months(ledger.policy, ledger.person_history(number), {}, Month(2024, 12), D(2025, 1, 1)) == 12
+    ledger.set_policy_parameter(name="maternity_merged_on", value="2024-07-01", effective_from=D(1999, 1, 1),
+                                on=D(2025, 1, 1), operator=OP)
+    assert continuous_months(ledger.policy, ledger.person_history(number), {}, Month(2024, 12), D(2025, 1, 1)) == 6
