@@ -7,9 +7,10 @@ as known at that moment.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
+from ledger import resident
 from ledger.contribution_months import PersonMonth, person_months, received_by
 from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent
@@ -26,6 +27,8 @@ class Eligibility:
     pooled: bool
     pooled_from: datetime.date | None
     reason: str
+    scheme: str | None = None
+    """Whose pooled benefits apply (WAIT-9: never both the employee and the resident scheme)."""
 
 
 def eligibility(policy: Policy, events: Iterable[LedgerEvent], deferrals: dict[str, list[tuple[Month, Month]]],
@@ -38,12 +41,18 @@ def eligibility(policy: Policy, events: Iterable[LedgerEvent], deferrals: dict[s
         return Eligibility(False, False, None, why)
     if state.scheme == "retired":
         return _retired(events, on)
+    covered, since, why = resident.coverage(policy, events, resident.hardship_on(events, on), on)
     if state.scheme == "resident":
-        return Eligibility(False, False, None, "WAIT-8: resident benefits are not kept in this ledger yet")
+        return Eligibility(False, covered, since, why, "resident" if covered else None)
     months = person_months(received_by(events, on))
-    if state.scheme == "employee":
-        return _employee(months, deferrals, on)
-    return _flexible(policy, months, events, on)
+    employee = _employee(months, deferrals, on) if state.scheme == "employee" else _flexible(policy, months, events, on)
+    if employee.pooled:
+        suffix = "; WAIT-9: employee benefits first" if covered else ""
+        return replace(employee, reason=employee.reason + suffix, scheme="employee")
+    if covered:
+        return replace(employee, pooled=True, pooled_from=since, scheme="resident",
+                       reason=f"WAIT-9: resident benefits apply while {employee.reason}")
+    return employee
 
 
 def _retired(events: list[LedgerEvent], on: datetime.date) -> Eligibility:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ledger import account, history
+from ledger import account, history, resident
 from ledger.contribution_months import contribution_months
 from ledger.eligibility import eligibility
 from ledger.events import LedgerEvent
@@ -36,7 +36,8 @@ def status(events: list[LedgerEvent], on: datetime.date, known_at: datetime.date
         "cancelled": cancelled,
         "maternity_insured": state.maternity_insured,
         "benefits": {"account": allowed.account, "pooled": allowed.pooled,
-                     "pooled_from": plain(allowed.pooled_from), "reason": allowed.reason},
+                     "pooled_from": plain(allowed.pooled_from), "reason": allowed.reason, "scheme": allowed.scheme},
+        "facilities": resident.facilities_on(known, on),
         "contribution_months": contribution_months(known, deferrals, on),
         "account": plain(account.summary(account.movements(policy, known, deferrals, on))),
         "maternity_continuous_months": continuous_months(policy, known, deferrals, Month.of(on), on),

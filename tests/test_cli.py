@@ -128,7 +128,7 @@ def test_status_json_has_the_contract_fields_and_answers_as_known_at(yibao, make
     assert now["maternity_continuous_months"] == 0
     assert now["contribution_months"] == {"paid": 0, "back_paid": 0, "transferred_in": 0, "total": 0}
     assert now["benefits"] == {"account": False, "pooled": False, "pooled_from": None,
-                               "reason": "REG-5: registration ended (abroad) on 2024-06-01"}
+                               "reason": "REG-5: registration ended (abroad) on 2024-06-01", "scheme": None}
     assert then["benefits"]["reason"] == "WAIT-1: no paid month yet"
     assert now["account"] == {"balance": "0.00", "credited": "0.00", "spent": "0.00"}
     before_registration = json.loads(yibao("status", number, "--on", "2024-02-01", "--json").output)

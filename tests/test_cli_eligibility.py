@@ -39,7 +39,7 @@ def test_status_statement_and_diff_as_json(yibao, make_id):
     number = flexible_paying(yibao, make_id)
     status = json.loads(yibao("status", number, "--on", "2024-04-15", "--json").output)
     assert status["benefits"] == {"account": True, "pooled": False, "pooled_from": "2024-09-01",
-                                  "reason": "WAIT-2: 2 of 6 months paid"}
+                                  "reason": "WAIT-2: 2 of 6 months paid", "scheme": None}
     assert status["account"] == {"balance": "194.12", "credited": "194.12", "spent": "0.00"}
 
     before = datetime.datetime.now(datetime.timezone.utc).isoformat()

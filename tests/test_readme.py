@@ -36,7 +36,7 @@ def test_the_tour_runs_as_written(tmp_path):
     statuses = [json.loads(block) for block in re.findall(r"^\{\n.*?^\}$", result.stdout, re.S | re.M)]
     waiting, interrupted, resumed = [s["benefits"] for s in statuses if s["id_number"] == "640102198506120020"]
     assert waiting == {"account": True, "pooled": False, "pooled_from": "2026-09-01",
-                       "reason": "WAIT-2: 4 of 6 months paid"}
+                       "reason": "WAIT-2: 4 of 6 months paid", "scheme": None}
     assert (interrupted["account"], interrupted["pooled"]) == (True, False)
     assert interrupted["reason"].startswith("WAIT-4")
     assert resumed["reason"] == "WAIT-5: resumed: 3 of 6 months paid"
