@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
-from ledger import account, contributions, history, maternity, refunds, validation
+from ledger import account, contributions, history, maternity, refunds, resident, validation
 from ledger.arrears import Debt, employer_debt
 from ledger.bases import base_floor, clamp_base, reference_wage
 from ledger.contribution_months import contribution_months, employers_of, person_months, received_by
@@ -208,9 +208,13 @@ class Ledger(Application):
         index_id = IdNumberIndex.id_for(id_number)
         if index_id in self.repository:
             person = self.find_person(id_number)
+            if scheme == "resident" and not person.state_on(on).registered:
+                _check_resident_registration(hukou or person.state_on(on).hukou, person.history[0].birth, on, documents)
             person.reregister(scheme=scheme, employer=employer, on=on, operator=operator, documents=list(documents))
             new = [person]
         else:
+            if scheme == "resident":
+                _check_resident_registration(hukou, birth or validation.birth_date_of(id_number), on, documents)
             person = Person.register(
                 id_number=id_number, name=name, sex=sex, birth=birth or validation.birth_date_of(id_number),
                 scheme=scheme, employer=employer, hukou=hukou, phone=phone, address=address, on=on,
@@ -373,11 +377,70 @@ class Ledger(Application):
                        documents: list[str] = ()) -> tuple[int, list[Month], Decimal]:
         """REF-1, REF-2: computed from the person's flexible months; recorded when the conditions hold."""
         person = self.find_person(id_number)
+        if resident.payments(person.history) and reason in resident.REFUND_REASONS:
+            paid = resident.refund(person.history, reason, on)
+            person.refund_resident(year=paid.year, reason=reason, amount=paid.total, on=on, operator=operator,
+                                   documents=list(documents))
+            self.commit(person)
+            return paid.year, [], paid.total
         year, months, amount = refunds.refund(self.policy, person.history, reason, on)
         person.record_refund(reason=reason, year=year, months=months, amount=amount, on=on, operator=operator,
                              documents=list(documents))
         self.commit(person)
         return year, months, amount
+
+    # -- the resident scheme (issue 6) ------------------------------------------------------------
+
+    def flag_hardship(self, *, id_number: str, kind: str, body: str, on: datetime.date, operator: str,
+                      documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.flag_hardship(kind=kind, body=body, on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+
+    def end_hardship(self, *, id_number: str, kind: str, on: datetime.date, operator: str,
+                     documents: list[str] = ()) -> None:
+        person = self.find_person(id_number)
+        person.end_hardship(kind=kind, on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+
+    def pay_resident(self, *, id_number: str, year: int, on: datetime.date, operator: str,
+                     documents: list[str] = ()) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        """RES-3, WAIT-8, RES-7: the year's financing, with its subsidies; refused outside the window."""
+        person = self.find_person(id_number)
+        state = person.state_on(on)
+        in_window, newborn = resident.check_payment(self.policy, person.history, year, on, state.birth)
+        total, personal, fiscal, assistance = resident.amounts(self.policy, year, resident.hardship_on(person.history, on))
+        person.pay_resident(year=year, total=total, personal_part=personal, fiscal_subsidy=fiscal,
+                            assistance_subsidy=assistance, newborn=newborn, in_window=in_window, on=on,
+                            operator=operator, documents=list(documents))
+        self.commit(person)
+        return total, personal, fiscal, assistance
+
+    def sign_facility(self, *, id_number: str, kind: str, facilities: list[tuple[str, str]], on: datetime.date,
+                      operator: str, documents: list[str] = ()) -> datetime.date:
+        if kind == "chronic":
+            resident.check_chronic_facilities(facilities)
+        person = self.find_person(id_number)
+        effective_from = person.sign_facility(kind=kind, facilities=[f"{name} ({level})" for name, level in facilities],
+                                              on=on, operator=operator, documents=list(documents))
+        self.commit(person)
+        return effective_from
+
+    def register_students(self, *, school: str, rows: list, on: datetime.date, operator: str) -> int:
+        """RES-1: a school's students, all or none: any refused row refuses the batch, naming the rows."""
+        problems = [f"row {row.row}: {row.id_number} is already registered" for row in rows
+                    if IdNumberIndex.id_for(row.id_number) in self.repository]
+        if problems:
+            raise BadInput("file", "; ".join(problems))
+        new = []
+        for row in rows:
+            person = Person.register(
+                id_number=row.id_number, name=row.name, sex=row.sex, birth=validation.birth_date_of(row.id_number),
+                scheme="resident", employer=None, hukou=f"school: {school}", phone=None, address=None, on=on,
+                operator=operator, documents=[f"school:{school}"])
+            new += [person, IdNumberIndex.point(row.id_number, person.id)]
+        self.commit(*new)
+        return len(rows)
 
     # -- corrections ---------------------------------------------------------------------
 
@@ -404,3 +467,13 @@ class Ledger(Application):
             ) from None
         except PersistenceError as error:
             raise StorageFailure(f"the store failed ({error}); nothing was written") from None
+
+
+def _check_resident_registration(hukou: str | None, birth: datetime.date, on: datetime.date,
+                                 documents: list[str]) -> None:
+    """RES-1: by hukou or Ningxia residence permit; a newborn with the birth certificate."""
+    if not hukou and not any(d.startswith("residence-permit") for d in documents):
+        raise RuleViolation("RES-1", "a resident registers by hukou (--hukou) or residence permit "
+                                     "(--document residence-permit:REF)")
+    if (on - birth).days < 183 and not any(d.startswith("birth-certificate") for d in documents):
+        raise RuleViolation("RES-1", "a newborn registers with the birth certificate (--document birth-certificate:REF)")

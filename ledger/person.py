@@ -10,7 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from ledger import history
+from ledger import history, resident
 from ledger.contribution_events import (
     AssessmentCancelled,
     BaseChosen,
@@ -33,6 +33,9 @@ from ledger.lifecycle_events import (
 )
 from ledger.maternity_events import BenefitPaid, MaternityClaimed, RefundPaid
 from ledger.month import Month
+from ledger.resident_events import (
+    FacilitySigned, HardshipEnded, HardshipFlagged, ResidentContributionPaid, ResidentRefunded,
+)
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
 
@@ -238,6 +241,44 @@ class Person(Aggregate):
                       operator: str, documents: list[str]) -> None:
         self.trigger_event(RefundPaid, reason=reason, year=year, months=[str(m) for m in months], amount=amount,
                            on=on, operator=operator, documents=documents)
+
+    # -- the resident scheme (issue 6) ------------------------------------------------------------
+
+    def flag_hardship(self, *, kind: str, body: str, on: datetime.date, operator: str, documents: list[str]) -> None:
+        """RES-2: a special-hardship status, confirmed by a named body."""
+        self.require_registered(on)
+        if kind in resident.hardship_on(self.history, on):
+            raise RuleViolation("RES-2", f"{kind} is already recorded on {on}")
+        self.trigger_event(HardshipFlagged, kind=kind, body=body, on=on, operator=operator, documents=documents)
+
+    def end_hardship(self, *, kind: str, on: datetime.date, operator: str, documents: list[str]) -> None:
+        if kind not in resident.hardship_on(self.history, on):
+            raise RuleViolation("RES-2", f"{kind} is not recorded on {on}")
+        self.trigger_event(HardshipEnded, kind=kind, on=on, operator=operator, documents=documents)
+
+    def pay_resident(self, *, year: int, total: Decimal, personal_part: Decimal, fiscal_subsidy: Decimal,
+                     assistance_subsidy: Decimal, newborn: bool, in_window: bool, on: datetime.date, operator: str,
+                     documents: list[str]) -> None:
+        state = self.require_registered(on)
+        if state.scheme != "resident":
+            raise RuleViolation("RES-3", f"{state.id_number} is in the {state.scheme} scheme, not the resident one")
+        self.trigger_event(ResidentContributionPaid, year=year, total=total, personal_part=personal_part,
+                           fiscal_subsidy=fiscal_subsidy, assistance_subsidy=assistance_subsidy, newborn=newborn,
+                           in_window=in_window, on=on, operator=operator, documents=documents)
+
+    def refund_resident(self, *, year: int, reason: str, amount: Decimal, on: datetime.date, operator: str,
+                        documents: list[str]) -> None:
+        self.trigger_event(ResidentRefunded, year=year, reason=reason, amount=amount, on=on, operator=operator,
+                           documents=documents)
+
+    def sign_facility(self, *, kind: str, facilities: list[str], on: datetime.date, operator: str,
+                      documents: list[str]) -> datetime.date:
+        """RES-5, RES-6: returns when the signing takes effect."""
+        self.require_registered(on)
+        effective_from = resident.signing_takes_effect(self.history, kind, on)
+        self.trigger_event(FacilitySigned, kind=kind, facilities=facilities, effective_from=effective_from, on=on,
+                           operator=operator, documents=documents)
+        return effective_from
 
     def reverse(self, *, seq: int, reason: str, on: datetime.date, operator: str) -> None:
         history.check_reversible(self.history, seq)

@@ -22,7 +22,7 @@ def register_employer(ledger, code, on=D(2024, 1, 5)):
 
 def register_person(ledger, number, scheme="flexible", on=D(2024, 3, 1), employer=None):
     return ledger.register_person(id_number=number, name="马明", sex="M", scheme=scheme, on=on,
-                                  employer=employer, operator="clerk01")
+                                  employer=employer, hukou="宁夏银川", operator="clerk01")
 
 
 def test_reg_2_a_person_is_found_by_id_number_after_reopening(store_url, ledger, make_id):
