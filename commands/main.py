@@ -22,6 +22,7 @@ from commands import (
     person,
     policy,
     refund,
+    resident,
     status,
     timeline,
 )
@@ -58,6 +59,6 @@ def cli(ctx: click.Context, db: str | None) -> None:
         obj.setdefault("db", db)
 
 
-for module in (init, policy, employer, person, contributions, account, maternity, refund, correct, timeline, status,
-               months, diff, demo):
+for module in (init, policy, employer, person, contributions, account, maternity, resident, refund, correct, timeline,
+               status, months, diff, demo):
     cli.add_command(module.command)

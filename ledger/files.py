@@ -85,3 +85,33 @@ def receipt_rows(data: bytes) -> list[Receipt]:
             problems.append(f"row {number}: {error}")
     _refuse(problems)
     return receipts
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    row: int
+    id_number: str
+    name: str
+    sex: str
+
+
+def student_rows(data: bytes) -> list[StudentRow]:
+    """`id_number,name,sex`; a malformed or repeated row, or a sex that disagrees with the number, refuses the file."""
+    rows, problems, seen = [], [], {}
+    for number, row in _rows(data, ("id_number", "name", "sex")):
+        try:
+            id_number = validation.id_number(row["id_number"] or "")
+            sex = validation.choice(row["sex"] or "", "sex", ("M", "F"))
+            if sex != validation.sex_of(id_number):
+                raise BadInput("sex", "does not agree with the ID number")
+            parsed = StudentRow(number, id_number, validation.text(row["name"], "name", limit=60), sex)
+        except BadInput as error:
+            problems.append(f"row {number}: {error}")
+            continue
+        if parsed.id_number in seen:
+            problems.append(f"row {number}: {parsed.id_number} repeats row {seen[parsed.id_number]}")
+            continue
+        seen[parsed.id_number] = number
+        rows.append(parsed)
+    _refuse(problems)
+    return rows

@@ -33,11 +33,15 @@ from ledger.lifecycle_events import (
 )
 from ledger.maternity_events import BenefitPaid, MaternityClaimed, RefundPaid
 from ledger.month import Month
-from ledger.resident_events import (
-    FacilitySigned, HardshipEnded, HardshipFlagged, ResidentContributionPaid, ResidentRefunded,
-)
 from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
+from ledger.resident_events import (
+    FacilitySigned,
+    HardshipEnded,
+    HardshipFlagged,
+    ResidentContributionPaid,
+    ResidentRefunded,
+)
 
 SCHEMES = ("employee", "flexible", "resident")
 CANCEL_REASONS = ("death", "missing", "abroad", "left")

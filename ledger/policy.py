@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
+from ledger.errors import RuleViolation
+
+
+class PolicyGap(RuleViolation, LookupError):
+    """A computation needs a parameter that has no value in force on its date."""
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -60,7 +66,8 @@ class Policy:
     def parameter(self, name: str, on: datetime.date) -> Parameter:
         in_force = [p for p in self._series.get(name, []) if p.effective_from <= on]
         if not in_force:
-            raise LookupError(f"policy parameter {name} has no value in force on {on}")
+            raise PolicyGap("P", f"policy parameter {name} has no value in force on {on}: "
+                                 f"publish one with `yibao policy set {name} VALUE --from DATE`")
         return in_force[-1]
 
     def integer(self, name: str, on: datetime.date) -> int:

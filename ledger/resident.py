@@ -12,7 +12,11 @@ from ledger.events import LedgerEvent
 from ledger.month import Month
 from ledger.policy import Policy
 from ledger.resident_events import (
-    FacilitySigned, HardshipEnded, HardshipFlagged, ResidentContributionPaid, ResidentRefunded,
+    FacilitySigned,
+    HardshipEnded,
+    HardshipFlagged,
+    ResidentContributionPaid,
+    ResidentRefunded,
 )
 
 FEN = Decimal("0.01")

@@ -1,0 +1,191 @@
+"""`yibao resident ...`: the urban-rural resident scheme (RES-1..RES-7, WAIT-8)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from commands.options import (
+    db_option,
+    document_refs,
+    documents_option,
+    effective_date,
+    json_option,
+    ledger_from,
+    on_option,
+    operator_option,
+    print_json,
+    require_operator,
+    stdout,
+)
+from ledger import files, registry, validation
+from ledger.errors import BadInput
+from ledger.resident import HARDSHIP_KINDS
+from projections.residents import classify
+
+
+@click.group("resident")
+def command() -> None:
+    """Urban-rural resident insurance (城乡居民医保).
+
+    Example:
+
+        yibao resident pay --id 640102202405100023 --year 2024 --on 2024-09-15
+    """
+
+
+@command.command("register-batch")
+@click.argument("path", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--school", required=True, help="The school registering its students (RES-1, R6).")
+@on_option("Registration date (default: today).")
+@operator_option
+@db_option
+@click.pass_context
+def register_batch(ctx, path: Path, school, on, operator):
+    """Register a school's students from `id_number,name,sex`; one bad row refuses the whole file.
+
+    Example:
+
+        yibao resident register-batch students.csv --school 宁夏大学 --on 2024-09-20 --operator clerk01
+    """
+    operator = require_operator(operator)
+    rows = files.student_rows(path.read_bytes())
+    count = ledger_from(ctx).register_students(school=validation.text(school, "school"), rows=rows,
+                                               on=effective_date(on), operator=operator)
+    stdout.print(f"{count} students of {school} registered")
+
+
+@command.command("pay")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The benefit year paid for.")
+@on_option("Date of payment (default: today).")
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def pay(ctx, id_number, year, on, documents, operator):
+    """Record a year's contribution (RES-3): in the window of the year before, or a newborn's at once (WAIT-8).
+
+    Example:
+
+        yibao resident pay --id 640102202405100023 --year 2024 --on 2024-09-15 --operator clerk01
+    """
+    operator = require_operator(operator)
+    total, personal, fiscal, assistance = ledger_from(ctx).pay_resident(
+        id_number=validation.id_number(id_number, "id"), year=year, on=effective_date(on), operator=operator,
+        documents=document_refs(documents))
+    stdout.print(f"{year} paid: total {total} = personal {personal} (of which assistance {assistance}) "
+                 f"+ fiscal subsidy {fiscal}")
+
+
+@command.command("flag")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--kind", required=True, metavar="|".join(HARDSHIP_KINDS))
+@click.option("--body", required=True, help="The body that confirmed it (民政, 残联, 乡村振兴局, ...).")
+@on_option()
+@documents_option
+@operator_option
+@db_option
+@click.pass_context
+def flag(ctx, id_number, kind, body, on, documents, operator):
+    """Record a special-hardship status (RES-2); it subsidises the personal part.
+
+    Example:
+
+        yibao resident flag --id 640102198506120020 --kind 低保 --body 银川市民政局 --on 2024-08-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger_from(ctx).flag_hardship(id_number=validation.id_number(id_number, "id"),
+                                   kind=validation.choice(kind, "kind", HARDSHIP_KINDS),
+                                   body=validation.text(body, "body"), on=effective_date(on), operator=operator,
+                                   documents=document_refs(documents))
+    stdout.print(f"{id_number}: {kind} from {effective_date(on)}")
+
+
+@command.command("unflag")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--kind", required=True, metavar="|".join(HARDSHIP_KINDS))
+@on_option()
+@operator_option
+@db_option
+@click.pass_context
+def unflag(ctx, id_number, kind, on, operator):
+    """End a special-hardship status (RES-2).
+
+    Example:
+
+        yibao resident unflag --id 640102198506120020 --kind 低保 --on 2025-08-01 --operator clerk01
+    """
+    operator = require_operator(operator)
+    ledger_from(ctx).end_hardship(id_number=validation.id_number(id_number, "id"),
+                                  kind=validation.choice(kind, "kind", HARDSHIP_KINDS), on=effective_date(on),
+                                  operator=operator)
+    stdout.print(f"{id_number}: {kind} ended on {effective_date(on)}")
+
+
+@command.command("sign")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--facility", "facilities", multiple=True, required=True, metavar="NAME[:LEVEL]",
+              help="One primary-care facility; or, with --chronic, three: NAME:II or NAME:III twice, NAME:primary once.")
+@click.option("--chronic", is_flag=True, help="Sign the chronic-outpatient (门诊大病) facilities (RES-6).")
+@on_option()
+@operator_option
+@db_option
+@click.pass_context
+def sign(ctx, id_number, facilities, chronic, on, operator):
+    """Sign a primary-care facility (RES-5) or the chronic-outpatient facilities (RES-6).
+
+    Example:
+
+        yibao resident sign --id 640102198506120020 --facility 兴庆区社区卫生服务中心 --on 2024-06-15 --operator clerk01
+    """
+    operator = require_operator(operator)
+    parsed = [(name, level or "primary") for name, _, level in (f.partition(":") for f in facilities)]
+    if not chronic and len(parsed) != 1:
+        raise BadInput("facility", "a primary-care signing names one facility")
+    effective_from = ledger_from(ctx).sign_facility(
+        id_number=validation.id_number(id_number, "id"), kind="chronic" if chronic else "primary",
+        facilities=[(validation.text(n, "facility"), level) for n, level in parsed], on=effective_date(on),
+        operator=operator)
+    stdout.print(f"signed, in force from {effective_from}")
+
+
+@command.command("list")
+@click.option("--status", required=True, type=click.Choice(["registered", "paid", "unpaid"]))
+@click.option("--reason", type=click.Choice(["interrupted", "dead", "other"]), help="Only unpaid for this reason.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Benefit year (default: this year).")
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000))
+@json_option
+@db_option
+@click.pass_context
+def list_(ctx, status, reason, year, limit, as_json):
+    """List residents by class (RES-4): registered, paid, unpaid (interrupted, dead, other).
+
+    Example:
+
+        yibao resident list --status unpaid --reason interrupted --year 2025 --json
+    """
+    ledger = ledger_from(ctx)
+    year = year or datetime.date.today().year
+    rows = []
+    for person_id in registry.person_ids(ledger):
+        found = classify(ledger.repository.get(person_id).history, year)
+        if found is None or (status == "registered" and not found["registered"]):
+            continue
+        if status != "registered" and (found["status"] != status or (reason and found["reason"] != reason)):
+            continue
+        rows.append(found)
+        if len(rows) == limit:
+            break
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"residents {status} for {year}")
+    for column in ("id_number", "name", "status", "reason"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["id_number"], row["name"], row["status"], row["reason"] or "")
+    stdout.print(table)

@@ -1,0 +1,201 @@
+"""RES-1..RES-7, WAIT-8, WAIT-9 and REF-3 with the issue's worked examples (R5-R24), on both stores."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from ledger import contributions, files
+from ledger.errors import BadInput, RuleViolation
+from ledger.month import Month
+from tests.test_rules_contributions import OP, declare, pay
+from tests.test_rules_eligibility import outlook
+
+D = datetime.date
+
+
+def resident(ledger, make_id, birth=D(1980, 4, 1), on=D(2021, 9, 1), documents=(), sex="M"):
+    number = make_id(sex=sex, birth=birth)
+    ledger.register_person(id_number=number, name="田明", sex=sex, scheme="resident", on=on, hukou="宁夏固原",
+                           operator=OP, documents=list(documents))
+    return number
+
+
+# -- RES-1 --------------------------------------------------------------------------------------
+
+def test_res_1_a_resident_registers_by_hukou_or_residence_permit(ledger, make_id):
+    with pytest.raises(RuleViolation, match="RES-1: a resident registers by hukou"):
+        ledger.register_person(id_number=make_id(), name="田明", sex="M", scheme="resident", on=D(2024, 9, 1),
+                               operator=OP)
+    ledger.register_person(id_number=make_id(), name="田明", sex="M", scheme="resident", on=D(2024, 9, 1),
+                           operator=OP, documents=["residence-permit:银川-2024-77"])
+
+
+def test_res_1_a_newborn_registers_with_the_birth_certificate(ledger, make_id):
+    with pytest.raises(RuleViolation, match="RES-1: a newborn registers with the birth certificate"):
+        resident(ledger, make_id, birth=D(2024, 5, 10), on=D(2024, 9, 1))
+    resident(ledger, make_id, birth=D(2024, 5, 10), on=D(2024, 9, 1), documents=["birth-certificate:Q640100-1"])
+
+
+def test_res_1_students_register_through_their_school_all_or_nothing(ledger, make_id):
+    first, second = make_id(birth=D(2005, 3, 1)), make_id(sex="F", birth=D(2005, 7, 1))
+    good = f"id_number,name,sex\n{first},马明,M\n{second},马燕,F\n".encode()
+    assert ledger.register_students(school="宁夏大学", rows=files.student_rows(good), on=D(2024, 9, 20), operator=OP) == 2
+    assert ledger.find_person(second).state_on(D(2024, 9, 20)).hukou == "school: 宁夏大学"
+    third = make_id(birth=D(2005, 1, 1))
+    again = f"id_number,name,sex\n{third},田勇,M\n{first},马明,M\n".encode()
+    with pytest.raises(BadInput, match=f"row 3: {first} is already registered"):
+        ledger.register_students(school="宁夏大学", rows=files.student_rows(again), on=D(2024, 9, 21), operator=OP)
+    with pytest.raises(RuleViolation, match="REG-2"):
+        ledger.find_person(third)
+    with pytest.raises(BadInput, match="row 2: sex"):
+        files.student_rows(f"id_number,name,sex\n{third},田勇,F\n".encode())
+
+
+# -- RES-2, RES-3 -------------------------------------------------------------------------------
+
+def test_res_2_res_3_a_hardship_flag_has_its_personal_part_paid_by_assistance(ledger, make_id):
+    poor, orphan, other = (resident(ledger, make_id) for _ in range(3))
+    ledger.flag_hardship(id_number=poor, kind="低保", body="固原市民政局", on=D(2023, 8, 1), operator=OP)
+    ledger.flag_hardship(id_number=orphan, kind="孤儿", body="固原市民政局", on=D(2023, 8, 1), operator=OP)
+    paid = {n: ledger.pay_resident(id_number=n, year=2024, on=D(2023, 10, 8), operator=OP) for n in (poor, orphan, other)}
+    assert paid[other] == (Decimal("1070.00"), Decimal("400.00"), Decimal("670.00"), Decimal("0.00"))
+    assert paid[poor][3] == Decimal("200.00") and paid[orphan][3] == Decimal("400.00")
+    ledger.end_hardship(id_number=poor, kind="低保", on=D(2024, 8, 1), operator=OP)
+    with pytest.raises(RuleViolation, match="RES-2: 低保 is not recorded"):
+        ledger.end_hardship(id_number=poor, kind="低保", on=D(2024, 9, 1), operator=OP)
+    with pytest.raises(RuleViolation, match="RES-3: 2024 is paid already"):
+        ledger.pay_resident(id_number=other, year=2024, on=D(2023, 11, 8), operator=OP)
+
+
+# -- WAIT-8 (R7, R15) ---------------------------------------------------------------------------
+
+def test_wait_8_a_baby_born_in_may_and_enrolled_in_september_is_covered_at_once(ledger, make_id):
+    baby = resident(ledger, make_id, birth=D(2024, 5, 10), on=D(2024, 9, 3), documents=["birth-certificate:1"])
+    ledger.pay_resident(id_number=baby, year=2024, on=D(2024, 9, 3), operator=OP)
+    allowed, _ = outlook(ledger, baby, D(2024, 9, 3))
+    assert (allowed.pooled, allowed.scheme) == (True, "resident")
+    assert "newborn" in allowed.reason
+
+
+def test_wait_8_a_baby_enrolled_past_six_months_waits_for_the_next_year_paid_in_the_window(ledger, make_id):
+    baby = resident(ledger, make_id, birth=D(2024, 5, 10), on=D(2024, 12, 1), documents=["birth-certificate:2"])
+    with pytest.raises(RuleViolation, match="WAIT-8: 2024 is paid from 2023-09-01 to 2023-12-31"):
+        ledger.pay_resident(id_number=baby, year=2024, on=D(2024, 12, 1), operator=OP)
+    ledger.pay_resident(id_number=baby, year=2025, on=D(2024, 12, 1), operator=OP)
+    december, _ = outlook(ledger, baby, D(2024, 12, 15))
+    assert (december.pooled, december.pooled_from) == (False, D(2025, 1, 1))
+    assert outlook(ledger, baby, D(2025, 1, 1))[0].pooled is True
+
+
+def test_wait_8_an_adult_paying_for_2024_in_march_2024_is_refused(ledger, make_id):
+    adult = resident(ledger, make_id)
+    with pytest.raises(RuleViolation, match="WAIT-8: .* 2024-03-15 is outside the window"):
+        ledger.pay_resident(id_number=adult, year=2024, on=D(2024, 3, 15), operator=OP)
+
+
+# -- RES-7 --------------------------------------------------------------------------------------
+
+def test_res_7_from_2025_late_enrolment_waits_three_months_and_one_more_per_further_lapsed_year(ledger, make_id):
+    new, lapsed = resident(ledger, make_id), resident(ledger, make_id)
+    ledger.pay_resident(id_number=new, year=2025, on=D(2025, 3, 10), operator=OP)
+    assert outlook(ledger, new, D(2025, 6, 9))[0].pooled is False
+    june, _ = outlook(ledger, new, D(2025, 6, 10))
+    assert (june.pooled, june.reason) == (True, "RES-7: enrolled late on 2025-03-10, 3 months' wait")
+    ledger.pay_resident(id_number=lapsed, year=2022, on=D(2021, 10, 1), operator=OP)  # then 2023, 2024 lapsed
+    ledger.pay_resident(id_number=lapsed, year=2025, on=D(2025, 3, 10), operator=OP)
+    assert outlook(ledger, lapsed, D(2025, 7, 10))[0].pooled_from == D(2025, 7, 10)  # 3 + 1 months
+
+
+def test_res_7_a_lapse_of_four_years_waits_at_least_six_months_and_special_groups_not_at_all(ledger, make_id):
+    from ledger.resident import waiting_months
+
+    assert waiting_months(ledger.policy, {2020: object()}, 2025, D(2025, 3, 1)) == 6
+    assert waiting_months(ledger.policy, {2024: object()}, 2025, D(2025, 3, 1)) == 3
+    poor = resident(ledger, make_id)
+    ledger.flag_hardship(id_number=poor, kind="特困", body="民政", on=D(2025, 1, 1), operator=OP)
+    ledger.pay_resident(id_number=poor, year=2025, on=D(2025, 3, 10), operator=OP)
+    allowed, _ = outlook(ledger, poor, D(2025, 3, 10))
+    assert allowed.pooled and allowed.reason.startswith("RES-7: special group")
+
+
+# -- RES-4 --------------------------------------------------------------------------------------
+
+def test_res_4_residents_are_classified_registered_paid_or_unpaid_with_a_reason(ledger, make_id):
+    from projections.residents import classify
+
+    paid, interrupted, dead = (resident(ledger, make_id) for _ in range(3))
+    for number in (paid, interrupted, dead):
+        ledger.pay_resident(id_number=number, year=2024, on=D(2023, 10, 1), operator=OP)
+    ledger.pay_resident(id_number=paid, year=2025, on=D(2024, 10, 1), operator=OP)
+    ledger.cancel_person(id_number=dead, reason="death", on=D(2024, 8, 1), operator=OP)
+    classes = {n: classify(ledger.person_history(n), 2025) for n in (paid, interrupted, dead)}
+    assert [(c["status"], c["reason"], c["registered"]) for c in classes.values()] == [
+        ("paid", None, True), ("unpaid", "interrupted", True), ("unpaid", "dead", False)]
+
+
+# -- RES-5, RES-6 -------------------------------------------------------------------------------
+
+def test_res_5_a_primary_care_change_on_15_june_takes_effect_1_july_and_on_15_july_is_refused(ledger, make_id):
+    from ledger.resident import facilities_on
+
+    number = resident(ledger, make_id)
+    assert ledger.sign_facility(id_number=number, kind="primary", facilities=[("原州区卫生院", "primary")],
+                                on=D(2024, 2, 1), operator=OP) == D(2024, 2, 1)
+    assert ledger.sign_facility(id_number=number, kind="primary", facilities=[("兴庆区社区卫生服务中心", "primary")],
+                                on=D(2024, 6, 15), operator=OP) == D(2024, 7, 1)
+    with pytest.raises(RuleViolation, match="RES-5: .* only in June or December"):
+        ledger.sign_facility(id_number=number, kind="primary", facilities=[("x", "primary")], on=D(2024, 7, 15),
+                             operator=OP)
+    events = ledger.person_history(number)
+    assert facilities_on(events, D(2024, 6, 30))["primary"] == "原州区卫生院 (primary)"
+    assert facilities_on(events, D(2024, 7, 1))["primary"] == "兴庆区社区卫生服务中心 (primary)"
+
+
+def test_res_6_three_chronic_facilities_changed_in_q2_or_q4_from_the_next_quarter(ledger, make_id):
+    number = resident(ledger, make_id)
+    three = [("宁夏人民医院", "III"), ("固原市人民医院", "II"), ("原州区卫生院", "primary")]
+    with pytest.raises(RuleViolation, match="RES-6: chronic outpatient needs three facilities"):
+        ledger.sign_facility(id_number=number, kind="chronic", facilities=three[:2] + [("x", "II")],
+                             on=D(2024, 1, 10), operator=OP)
+    ledger.sign_facility(id_number=number, kind="chronic", facilities=three, on=D(2024, 1, 10), operator=OP)
+    assert ledger.sign_facility(id_number=number, kind="chronic", facilities=three, on=D(2024, 5, 20),
+                                operator=OP) == D(2024, 7, 1)
+    with pytest.raises(RuleViolation, match="RES-6: .* only in Q2 or Q4"):
+        ledger.sign_facility(id_number=number, kind="chronic", facilities=three, on=D(2024, 8, 1), operator=OP)
+
+
+# -- WAIT-9, REF-3 ------------------------------------------------------------------------------
+
+def test_wait_9_a_resident_who_takes_a_job_in_march_keeps_resident_cover_until_employee_benefits(ledger, make_code,
+                                                                                                make_id):
+    code = make_code()
+    ledger.register_employer(code=code, name="宁夏塞上建材有限公司", unit_type="enterprise", on=D(2023, 6, 1),
+                             operator=OP)
+    number = resident(ledger, make_id)
+    ledger.pay_resident(id_number=number, year=2024, on=D(2023, 10, 1), operator=OP)
+    ledger.switch_scheme(id_number=number, scheme="employee", on=D(2024, 3, 1), operator=OP)
+    ledger.hire(code=code, id_number=number, month=Month(2024, 3), declared_on=D(2024, 2, 20), operator=OP)
+    declare(ledger, code, 2024, {number: "6000"}, on=D(2024, 2, 25))
+    for month in (3, 4):
+        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+    pay(ledger, number, "2024-03", on=D(2024, 3, 10))
+    march, _ = outlook(ledger, number, D(2024, 3, 20))
+    assert (march.account, march.pooled, march.scheme) == (True, True, "resident")
+    assert march.reason.startswith("WAIT-9: resident benefits apply while WAIT-1")
+    april, _ = outlook(ledger, number, D(2024, 4, 2))
+    assert (april.pooled, april.scheme) == (True, "employee")
+    assert april.reason.endswith("WAIT-9: employee benefits first")
+
+
+def test_ref_3_a_paid_next_year_is_refunded_in_full_before_it_starts_and_not_after(ledger, make_id):
+    leaving, staying = resident(ledger, make_id), resident(ledger, make_id)
+    for number in (leaving, staying):
+        ledger.pay_resident(id_number=number, year=2025, on=D(2024, 10, 1), operator=OP)
+    assert ledger.request_refund(id_number=leaving, reason="abroad", on=D(2024, 12, 20), operator=OP) == (
+        2025, [], Decimal("1100.00"))
+    assert outlook(ledger, leaving, D(2025, 2, 1))[0].pooled is False
+    with pytest.raises(RuleViolation, match="REF-3: the benefit year 2025 started on 2025-01-01"):
+        ledger.request_refund(id_number=staying, reason="to-employee", on=D(2025, 1, 5), operator=OP)
