@@ -63,7 +63,7 @@ def _retired(events: list[LedgerEvent], on: datetime.date) -> Eligibility:
             return Eligibility(False, False, None, f"RET-1: {left} months short; benefits start the month after "
                                                    "the shortfall is back-paid")
         return Eligibility(False, False, start.first_day if start else None, f"RET-1: benefits start {start}")
-    return Eligibility(True, True, start.first_day, f"RET-1: retired, benefits since {start}")
+    return Eligibility(True, True, start.first_day, f"RET-1: retired, benefits since {start}", "employee")
 
 
 def _paid(person_month: PersonMonth | None) -> bool:

@@ -239,3 +239,71 @@ def test_wait_acc_eligibility_and_balance_as_they_happened_equal_the_fold_and_ne
         for move in moves:
             running += move.amount
             assert running >= 0 or move.kind != "spent", f"overdrawn on {move.on}"
+
+
+switch_ops = st.lists(st.one_of(
+    st.tuples(st.just("switch"), st.sampled_from(["employee", "flexible", "resident"]), st.integers(1, 24)),
+    st.tuples(st.just("pay-resident"), st.sampled_from([2024, 2025]), st.integers(1, 24)),
+    st.tuples(st.just("pay-month"), st.just(""), st.integers(1, 24)),
+    st.tuples(st.just("reverse"), st.just(""), st.integers(1, 30)),
+), max_size=14)
+
+
+def apply_switch_op(policy, person: Person, operation) -> None:
+    from decimal import Decimal
+
+    from ledger import resident
+    from ledger.assessment import amounts
+    from ledger.month import Month
+
+    kind, value, number = operation
+    month = Month(2024, 1) + (number - 1)
+    on = month.day(10)
+    if kind == "switch":
+        person.switch_scheme(scheme=value, on=on, operator="c", documents=[])
+    elif kind == "pay-resident":
+        in_window, newborn = resident.check_payment(policy, person.history, value, on, D(1990, 1, 1))
+        total, personal, fiscal, assistance = resident.amounts(policy, value, set())
+        person.pay_resident(year=value, total=total, personal_part=personal, fiscal_subsidy=fiscal,
+                            assistance_subsidy=assistance, newborn=newborn, in_window=in_window, on=on, operator="c",
+                            documents=[])
+    elif kind == "pay-month":
+        state = person.state_on(on)
+        if state.scheme not in ("employee", "flexible") or month in person.months():
+            return
+        parts = amounts(policy, state.scheme, month, Decimal("5000.00"))
+        person.assess(month=month, scheme=state.scheme, employer=None, base=Decimal("5000.00"),
+                      employer_part=parts.employer_part, personal_part=parts.personal_part, total=parts.total,
+                      basis="declared", reference_year=2023, notice="n", due_on=month.last_day, operator="c",
+                      documents=[])
+        person.record_receipt(month=month, amount=parts.total, received_on=on, source="t",
+                              receipt_id=str(len(person.history)), operator="c", documents=[])
+    else:
+        person.reverse(seq=number, reason="correction", on=on, operator="c")
+
+
+@settings(max_examples=120, deadline=None)
+@given(switch_ops)
+def test_wait_9_no_date_has_both_schemes_pooled_benefits(ops):
+    from ledger import resident
+    from ledger.eligibility import eligibility
+    from ledger.policy import Policy
+
+    policy, person = Policy.defaults(), a_person()
+    for operation in ops:
+        before = copy.deepcopy(person)
+        try:
+            apply_switch_op(policy, person, operation)
+        except RuleViolation:
+            person = before
+    for day in [D(2024, m, 15) for m in range(1, 13)] + [D(2025, m, 15) for m in range(1, 13)]:
+        allowed = eligibility(policy, person.history, {}, day)
+        assert allowed.pooled == (allowed.scheme is not None)  # pooled benefits always name the one scheme
+        covered, _, _ = resident.coverage(policy, person.history, set(), day)
+        scheme = person.state_on(day).scheme
+        if allowed.scheme == "resident" and scheme in ("employee", "flexible"):
+            assert allowed.reason.startswith("WAIT-9")  # resident cover only while employee benefits wait
+        if allowed.scheme == "employee":
+            assert scheme in ("employee", "flexible")
+        if covered and allowed.pooled is False:
+            assert scheme not in ("resident",)  # a covered resident is never left without benefits

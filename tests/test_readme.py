@@ -23,7 +23,7 @@ def test_the_tour_runs_as_written(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
     env.pop("YIBAO_DB", None)
     script = "".join(fenced_after(f"<!-- {name} -->") for name in ("tour", "tour-contributions", "tour-eligibility",
-                                                                   "tour-maternity"))
+                                                                   "tour-maternity", "tour-resident"))
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -34,6 +34,7 @@ def test_the_tour_runs_as_written(tmp_path):
     # March's first assessment is overdue; February's true-up is not due before the end of the year (CON-3)
     assert "owes 437.36 (arrears 388.24, deferred 0.00)" in result.stdout
     statuses = [json.loads(block) for block in re.findall(r"^\{\n.*?^\}$", result.stdout, re.S | re.M)]
+    statuses = [s for s in statuses if "benefits" in s]
     waiting, interrupted, resumed = [s["benefits"] for s in statuses if s["id_number"] == "640102198506120020"]
     assert waiting == {"account": True, "pooled": False, "pooled_from": "2026-09-01",
                        "reason": "WAIT-2: 4 of 6 months paid", "scheme": None}
@@ -45,6 +46,12 @@ def test_the_tour_runs_as_written(tmp_path):
     assert "paid nursing-subsidy 4300.00 (2025-02-14+25d)" in result.stdout
     assert "MAT-1: maternity benefits are for the employee scheme" in result.stderr
     assert '"maternity_continuous_months": 2' in result.stdout
+    baby = next(s for s in statuses if s["id_number"] == "640104202405100508")
+    assert (baby["benefits"]["pooled"], baby["benefits"]["scheme"]) == (True, "resident")
+    father = next(s for s in statuses if s["id_number"] == "640122198508014294")
+    assert father["facilities"]["primary"] == "永宁县杨和镇卫生院 (primary)"
+    assert "RES-5: a primary-care signing changes only in June or December" in result.stderr
+    assert "WAIT-8: 2024 is paid from 2023-09-01" in result.stderr
 
 
 def test_ci_runs_the_readmes_set_up_commands():
