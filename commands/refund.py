@@ -17,8 +17,10 @@ from commands.options import (
 )
 from ledger import validation
 from ledger.refunds import REF_1_REASONS, REF_2_REASONS
+from ledger.resident import REFUND_REASONS
 
-REASONS = REF_1_REASONS + REF_2_REASONS
+# A flexible person's reasons (E54, E55) and a resident's (R18), which share death, moving out, employment.
+REASONS = tuple(dict.fromkeys(REF_1_REASONS + REF_2_REASONS + REFUND_REASONS))
 
 
 @click.group("refund")
@@ -40,7 +42,7 @@ def command() -> None:
 @db_option
 @click.pass_context
 def request(ctx, id_number, reason, on, documents, operator):
-    """Refund the pooled-fund part of the latest fully paid flexible year (REF-1), or from the change (REF-2).
+    """Refund a flexible person's pooled-fund part (REF-1, REF-2) or a resident's paid next year (REF-3).
 
     Example:
 
@@ -50,4 +52,5 @@ def request(ctx, id_number, reason, on, documents, operator):
     year, months, amount = ledger_from(ctx).request_refund(
         id_number=validation.id_number(id_number, "id"), reason=validation.choice(reason, "reason", REASONS),
         on=effective_date(on), operator=operator, documents=document_refs(documents))
-    stdout.print(f"refunded {amount} for {len(months)} months of {year} ({months[0]}..{months[-1]})")
+    covered = f"{len(months)} months of {year} ({months[0]}..{months[-1]})" if months else f"the resident year {year}"
+    stdout.print(f"refunded {amount} for {covered}")

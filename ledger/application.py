@@ -377,12 +377,15 @@ class Ledger(Application):
                        documents: list[str] = ()) -> tuple[int, list[Month], Decimal]:
         """REF-1, REF-2: computed from the person's flexible months; recorded when the conditions hold."""
         person = self.find_person(id_number)
-        if resident.payments(person.history) and reason in resident.REFUND_REASONS:
+        # REF-3 when a resident year is paid for this year or the next; otherwise the flexible refunds.
+        if any(year >= on.year for year in resident.payments(person.history)) and reason in resident.REFUND_REASONS:
             paid = resident.refund(person.history, reason, on)
-            person.refund_resident(year=paid.year, reason=reason, amount=paid.total, on=on, operator=operator,
+            # What the person paid comes back; the subsidies return to the fund, not to them.
+            amount = paid.personal_part - paid.assistance_subsidy
+            person.refund_resident(year=paid.year, reason=reason, amount=amount, on=on, operator=operator,
                                    documents=list(documents))
             self.commit(person)
-            return paid.year, [], paid.total
+            return paid.year, [], amount
         year, months, amount = refunds.refund(self.policy, person.history, reason, on)
         person.record_refund(reason=reason, year=year, months=months, amount=amount, on=on, operator=operator,
                              documents=list(documents))

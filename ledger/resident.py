@@ -69,7 +69,7 @@ def check_payment(policy: Policy, events: list[LedgerEvent], year: int, paid_on:
     opens, closes = window(policy, year)
     if opens <= paid_on <= closes:
         return True, False
-    if year == paid_on.year and birth.year == year and newborn_in_time(policy, birth, paid_on):
+    if year == paid_on.year and newborn_in_time(policy, birth, paid_on):
         return False, True
     late_from = datetime.date.fromisoformat(policy.parameter("resident_late_enrolment_from", paid_on).value)
     if paid_on.year != year or datetime.date(year, 1, 1) < late_from:

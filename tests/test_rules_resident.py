@@ -90,6 +90,14 @@ def test_wait_8_a_baby_enrolled_past_six_months_waits_for_the_next_year_paid_in_
     assert outlook(ledger, baby, D(2025, 1, 1))[0].pooled is True
 
 
+def test_wait_8_a_baby_born_in_november_pays_for_the_next_year_within_six_months_and_is_covered_at_once(
+        ledger, make_id):
+    baby = resident(ledger, make_id, birth=D(2024, 11, 20), on=D(2025, 2, 3), documents=["birth-certificate:3"])
+    ledger.pay_resident(id_number=baby, year=2025, on=D(2025, 2, 3), operator=OP)
+    allowed, _ = outlook(ledger, baby, D(2025, 2, 3))
+    assert allowed.pooled and "newborn" in allowed.reason  # exempt from RES-7's wait
+
+
 def test_wait_8_an_adult_paying_for_2024_in_march_2024_is_refused(ledger, make_id):
     adult = resident(ledger, make_id)
     with pytest.raises(RuleViolation, match="WAIT-8: .* 2024-03-15 is outside the window"):
@@ -195,7 +203,7 @@ def test_ref_3_a_paid_next_year_is_refunded_in_full_before_it_starts_and_not_aft
     for number in (leaving, staying):
         ledger.pay_resident(id_number=number, year=2025, on=D(2024, 10, 1), operator=OP)
     assert ledger.request_refund(id_number=leaving, reason="abroad", on=D(2024, 12, 20), operator=OP) == (
-        2025, [], Decimal("1100.00"))
+        2025, [], Decimal("400.00"))  # the personal part paid; the fiscal subsidy stays with the fund
     assert outlook(ledger, leaving, D(2025, 2, 1))[0].pooled is False
     with pytest.raises(RuleViolation, match="REF-3: the benefit year 2025 started on 2025-01-01"):
         ledger.request_refund(id_number=staying, reason="to-employee", on=D(2025, 1, 5), operator=OP)
