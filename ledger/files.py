@@ -53,11 +53,17 @@ def _refuse(problems: list[str]) -> None:
 
 def wage_rows(data: bytes) -> list[WageRow]:
     """`id_number,monthly_wage`; a malformed or repeated row refuses the file."""
+    return _one_row_per_person(data, ("id_number", "monthly_wage"), lambda number, row: WageRow(
+        number, validation.id_number(row["id_number"] or ""),
+        validation.money(row["monthly_wage"] or "", "monthly_wage")))
+
+
+def _one_row_per_person(data: bytes, columns: tuple[str, ...], parse) -> list:
+    """Parse every row; a malformed row or a second row for the same ID number refuses the file."""
     rows, problems, seen = [], [], {}
-    for number, row in _rows(data, ("id_number", "monthly_wage")):
+    for number, row in _rows(data, columns):
         try:
-            parsed = WageRow(number, validation.id_number(row["id_number"] or ""),
-                             validation.money(row["monthly_wage"] or "", "monthly_wage"))
+            parsed = parse(number, row)
         except BadInput as error:
             problems.append(f"row {number}: {error}")
             continue
@@ -97,21 +103,12 @@ class StudentRow:
 
 def student_rows(data: bytes) -> list[StudentRow]:
     """`id_number,name,sex`; a malformed or repeated row, or a sex that disagrees with the number, refuses the file."""
-    rows, problems, seen = [], [], {}
-    for number, row in _rows(data, ("id_number", "name", "sex")):
-        try:
-            id_number = validation.id_number(row["id_number"] or "")
-            sex = validation.choice(row["sex"] or "", "sex", ("M", "F"))
-            if sex != validation.sex_of(id_number):
-                raise BadInput("sex", "does not agree with the ID number")
-            parsed = StudentRow(number, id_number, validation.text(row["name"], "name", limit=60), sex)
-        except BadInput as error:
-            problems.append(f"row {number}: {error}")
-            continue
-        if parsed.id_number in seen:
-            problems.append(f"row {number}: {parsed.id_number} repeats row {seen[parsed.id_number]}")
-            continue
-        seen[parsed.id_number] = number
-        rows.append(parsed)
-    _refuse(problems)
-    return rows
+    return _one_row_per_person(data, ("id_number", "name", "sex"), _student)
+
+
+def _student(number: int, row: dict[str, str]) -> StudentRow:
+    id_number = validation.id_number(row["id_number"] or "")
+    sex = validation.choice(row["sex"] or "", "sex", ("M", "F"))
+    if sex != validation.sex_of(id_number):
+        raise BadInput("sex", "does not agree with the ID number")
+    return StudentRow(number, id_number, validation.text(row["name"], "name", limit=60), sex)
