@@ -61,12 +61,13 @@ def register_batch(ctx, path: Path, school, on, operator):
 @command.command("pay")
 @click.option("--id", "id_number", required=True, metavar="IDNO")
 @click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The benefit year paid for.")
+@click.option("--back-pay", is_flag=True, help="Pay back a lapsed past year (RES-7): it shortens a later wait.")
 @on_option("Date of payment (default: today).")
 @documents_option
 @operator_option
 @db_option
 @click.pass_context
-def pay(ctx, id_number, year, on, documents, operator):
+def pay(ctx, id_number, year, back_pay, on, documents, operator):
     """Record a year's contribution (RES-3): in the window of the year before, or a newborn's at once (WAIT-8).
 
     Example:
@@ -76,7 +77,7 @@ def pay(ctx, id_number, year, on, documents, operator):
     operator = require_operator(operator)
     total, personal, fiscal, assistance = ledger_from(ctx).pay_resident(
         id_number=validation.id_number(id_number, "id"), year=year, on=effective_date(on), operator=operator,
-        documents=document_refs(documents))
+        back_pay=back_pay, documents=document_refs(documents))
     stdout.print(f"{year} paid: total {total} = personal {personal} (of which assistance {assistance}) "
                  f"+ fiscal subsidy {fiscal}")
 

@@ -406,16 +406,16 @@ class Ledger(Application):
         person.end_hardship(kind=kind, on=on, operator=operator, documents=list(documents))
         self.commit(person)
 
-    def pay_resident(self, *, id_number: str, year: int, on: datetime.date, operator: str,
+    def pay_resident(self, *, id_number: str, year: int, on: datetime.date, operator: str, back_pay: bool = False,
                      documents: list[str] = ()) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         """RES-3, WAIT-8, RES-7: the year's financing, with its subsidies; refused outside the window."""
         person = self.find_person(id_number)
         state = person.state_on(on)
-        in_window, newborn = resident.check_payment(self.policy, person.history, year, on, state.birth)
+        in_window, newborn = resident.check_payment(self.policy, person.history, year, on, state.birth, back_pay)
         total, personal, fiscal, assistance = resident.amounts(self.policy, year, resident.hardship_on(person.history, on))
         person.pay_resident(year=year, total=total, personal_part=personal, fiscal_subsidy=fiscal,
-                            assistance_subsidy=assistance, newborn=newborn, in_window=in_window, on=on,
-                            operator=operator, documents=list(documents))
+                            assistance_subsidy=assistance, newborn=newborn, in_window=in_window, back_paid=back_pay,
+                            on=on, operator=operator, documents=list(documents))
         self.commit(person)
         return total, personal, fiscal, assistance
 

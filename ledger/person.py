@@ -261,14 +261,14 @@ class Person(Aggregate):
         self.trigger_event(HardshipEnded, kind=kind, on=on, operator=operator, documents=documents)
 
     def pay_resident(self, *, year: int, total: Decimal, personal_part: Decimal, fiscal_subsidy: Decimal,
-                     assistance_subsidy: Decimal, newborn: bool, in_window: bool, on: datetime.date, operator: str,
-                     documents: list[str]) -> None:
+                     assistance_subsidy: Decimal, newborn: bool, in_window: bool, back_paid: bool,
+                     on: datetime.date, operator: str, documents: list[str]) -> None:
         state = self.require_registered(on)
         if state.scheme != "resident":
             raise RuleViolation("RES-3", f"{state.id_number} is in the {state.scheme} scheme, not the resident one")
         self.trigger_event(ResidentContributionPaid, year=year, total=total, personal_part=personal_part,
                            fiscal_subsidy=fiscal_subsidy, assistance_subsidy=assistance_subsidy, newborn=newborn,
-                           in_window=in_window, on=on, operator=operator, documents=documents)
+                           in_window=in_window, back_paid=back_paid, on=on, operator=operator, documents=documents)
 
     def refund_resident(self, *, year: int, reason: str, amount: Decimal, on: datetime.date, operator: str,
                         documents: list[str]) -> None:

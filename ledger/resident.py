@@ -62,10 +62,14 @@ def newborn_in_time(policy: Policy, birth: datetime.date, paid_on: datetime.date
 
 
 def check_payment(policy: Policy, events: list[LedgerEvent], year: int, paid_on: datetime.date,
-                  birth: datetime.date) -> tuple[bool, bool]:
+                  birth: datetime.date, back_pay: bool = False) -> tuple[bool, bool]:
     """WAIT-8: in the window; a newborn pays for its birth year at once; from 2025 late payment waits (RES-7)."""
     if payments(events).get(year):
         raise RuleViolation("RES-3", f"{year} is paid already")
+    if back_pay:
+        if year >= paid_on.year or year < birth.year:
+            raise RuleViolation("RES-7", f"only a lapsed past year is paid back, not {year} on {paid_on}")
+        return False, False
     opens, closes = window(policy, year)
     if opens <= paid_on <= closes:
         return True, False
@@ -90,9 +94,11 @@ def payments(events: Iterable[LedgerEvent]) -> dict[int, ResidentContributionPai
 
 def waiting_months(policy: Policy, paid: dict[int, ResidentContributionPaid], year: int, on: datetime.date) -> int:
     """RES-7: 3 months, one more for each further lapsed year; at least 6 after a lapse of 4 years or more."""
-    earlier = [y for y in paid if y < year]
+    earlier = [y for y, payment in paid.items() if y < year and not payment.back_paid]
     lapsed = year - max(earlier) - 1 if earlier else 1
-    months = policy.integer("resident_waiting_months", on) + max(0, lapsed - 1)
+    paid_back = sum(1 for y, payment in paid.items() if payment.back_paid and y < year and y > year - 1 - lapsed)
+    base = policy.integer("resident_waiting_months", on)
+    months = max(base, base + max(0, lapsed - 1) - paid_back)
     if lapsed >= 4:
         months = max(months, policy.integer("resident_waiting_months_long_lapse", on))
     return months
@@ -107,6 +113,8 @@ def coverage(policy: Policy, events: list[LedgerEvent], flags: set[str], on: dat
         upcoming = paid.get(on.year + 1)
         since = datetime.date(on.year + 1, 1, 1) if upcoming and upcoming.in_window else None
         return False, since, f"WAIT-8: {on.year} is not paid"
+    if payment.back_paid:
+        return False, None, f"RES-7: {on.year} was paid back afterwards; it covers nothing itself"
     if payment.in_window:
         start, reason = datetime.date(on.year, 1, 1), f"WAIT-8: {on.year} paid in the window"
     elif payment.newborn:

@@ -31,6 +31,8 @@ class ResidentContributionPaid(LedgerEvent):
     assistance_subsidy: Decimal
     newborn: bool
     in_window: bool
+    back_paid: bool
+    """RES-7: a lapsed year paid afterwards: it shortens a later wait and covers nothing itself."""
     on: datetime.date
 
 

@@ -265,8 +265,8 @@ def apply_switch_op(policy, person: Person, operation) -> None:
         in_window, newborn = resident.check_payment(policy, person.history, value, on, D(1990, 1, 1))
         total, personal, fiscal, assistance = resident.amounts(policy, value, set())
         person.pay_resident(year=value, total=total, personal_part=personal, fiscal_subsidy=fiscal,
-                            assistance_subsidy=assistance, newborn=newborn, in_window=in_window, on=on, operator="c",
-                            documents=[])
+                            assistance_subsidy=assistance, newborn=newborn, in_window=in_window, back_paid=False, on=on,
+                            operator="c", documents=[])
     elif kind == "pay-month":
         state = person.state_on(on)
         if state.scheme not in ("employee", "flexible") or month in person.months():

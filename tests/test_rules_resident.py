@@ -117,11 +117,26 @@ def test_res_7_from_2025_late_enrolment_waits_three_months_and_one_more_per_furt
     assert outlook(ledger, lapsed, D(2025, 7, 10))[0].pooled_from == D(2025, 7, 10)  # 3 + 1 months
 
 
+def test_res_7_paying_back_a_lapsed_year_removes_a_month_of_the_wait_but_covers_nothing(ledger, make_id):
+    lapsed = resident(ledger, make_id)
+    ledger.pay_resident(id_number=lapsed, year=2022, on=D(2021, 10, 1), operator=OP)  # 2023 and 2024 lapse
+    with pytest.raises(RuleViolation, match="RES-7: only a lapsed past year is paid back"):
+        ledger.pay_resident(id_number=lapsed, year=2025, on=D(2025, 3, 1), operator=OP, back_pay=True)
+    ledger.pay_resident(id_number=lapsed, year=2024, on=D(2025, 3, 1), operator=OP, back_pay=True)
+    ledger.pay_resident(id_number=lapsed, year=2025, on=D(2025, 3, 10), operator=OP)
+    assert outlook(ledger, lapsed, D(2025, 6, 10))[0].reason == "RES-7: enrolled late on 2025-03-10, 3 months' wait"
+    assert outlook(ledger, lapsed, D(2024, 6, 10))[0].pooled is False  # the back-paid year covers nothing
+
+
 def test_res_7_a_lapse_of_four_years_waits_at_least_six_months_and_special_groups_not_at_all(ledger, make_id):
+    from types import SimpleNamespace
+
     from ledger.resident import waiting_months
 
-    assert waiting_months(ledger.policy, {2020: object()}, 2025, D(2025, 3, 1)) == 6
-    assert waiting_months(ledger.policy, {2024: object()}, 2025, D(2025, 3, 1)) == 3
+    actual, back = SimpleNamespace(back_paid=False), SimpleNamespace(back_paid=True)
+    assert waiting_months(ledger.policy, {2020: actual}, 2025, D(2025, 3, 1)) == 6
+    assert waiting_months(ledger.policy, {2020: actual, 2022: back, 2023: back}, 2025, D(2025, 3, 1)) == 6
+    assert waiting_months(ledger.policy, {2024: actual}, 2025, D(2025, 3, 1)) == 3
     poor = resident(ledger, make_id)
     ledger.flag_hardship(id_number=poor, kind="特困", body="民政", on=D(2025, 1, 1), operator=OP)
     ledger.pay_resident(id_number=poor, year=2025, on=D(2025, 3, 10), operator=OP)
