@@ -137,10 +137,7 @@ class Ledger(Application):
 
     def employer_debt(self, code: str, on: datetime.date) -> Debt:
         """REG-4, CON-8: what the employer's staff (ever) were assessed for it and it has not paid."""
-        employer = self.find_employer(code)
-        people = {e.person_id for e in history.standing(employer.history) if isinstance(e, StaffHired)}
-        months = [pm for pid in people for pm in self.repository.get(pid).months().values()]
-        return employer_debt(code, months, deferral_periods(employer.history), on)
+        return employer_debt(code, self._staff_months(code), deferral_periods(self.find_employer(code).history), on)
 
     def choose_base(self, *, id_number: str, base: Decimal, month: Month, on: datetime.date,
                     operator: str) -> Decimal:
@@ -325,8 +322,9 @@ class Ledger(Application):
               documents: list[str] = ()) -> Decimal:
         """ACC-3; returns the balance left."""
         person = self.find_person(id_number)
-        allowed, _ = self.person_outlook(id_number, on)
-        _, moves = self.person_outlook(id_number, account.horizon(person.history, on))
+        deferrals, policy = self.deferrals(employers_of(person.history)), self.policy
+        allowed = eligibility(policy, person.history, deferrals, on)
+        moves = account.movements(policy, person.history, deferrals, account.horizon(person.history, on))
         available = account.spendable(moves, on)
         person.spend(amount=amount, facility=facility, balance=available, usable=allowed.account,
                      reason=allowed.reason, on=on, operator=operator, documents=list(documents))
@@ -369,6 +367,7 @@ class Ledger(Application):
         return payments
 
     def _staff_months(self, code: str) -> list:
+        """Every month of everyone ever on the employer's staff (their months for other employers included)."""
         employer = self.find_employer(code)
         people = {e.person_id for e in history.standing(employer.history) if isinstance(e, StaffHired)}
         return [pm for pid in people for pm in self.repository.get(pid).months().values()]
