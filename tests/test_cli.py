@@ -166,3 +166,12 @@ def test_every_command_has_help_with_an_example(path, command):
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output, f"yibao {' '.join(path)} --help has no example"
+
+
+def test_aud_3_supporting_documents_stay_with_their_event(yibao, make_id, make_code):
+    _, number = setup_employer_and_person(yibao, make_id, make_code)
+    assert yibao("person", "change", "--id", number, "--set", "name=马敏", "--on", "2024-04-01",
+                 "--document", "改名证明-2024-17", "--document", "户口簿-3").exit_code == 0
+    rows = json.loads(yibao("timeline", number, "--json").output)
+    assert rows[-1]["type"] == "PersonChanged"
+    assert rows[-1]["data"]["documents"] == ["改名证明-2024-17", "户口簿-3"]
