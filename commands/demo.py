@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime
 import os
-import random
 
 import click
 from rich.progress import Progress
 
 from commands.context import open_ledger
 from commands.months import command as months_command
-from commands.options import stdout
+from commands.options import stderr, stdout
 from commands.status import command as status_command
-from commands.synthetic import credit_code, fill_region
+from commands.synthetic import DEMO_OPERATOR, fill_region
 from commands.timeline import command as timeline_command
-from ledger.employer import Employer
+from ledger.application import Ledger
+from ledger.errors import BadInput
+from ledger.jobs import Job
 from ledger.storage import DEFAULT_URL
 
 
@@ -36,16 +37,38 @@ def command(ctx: click.Context, persons: int, seed: int, db: str | None) -> None
     ctx.ensure_object(dict)["db"] = url
     ledger = open_ledger(url, initialise=True)
     try:
-        while Employer.id_for(credit_code(random.Random(seed))) in ledger.repository:
-            seed += 1  # this region is already here: add a new one rather than collide with it
-        with Progress(console=stdout, transient=True) as progress:
-            task = progress.add_task("registering the region", total=persons)
-            region = fill_region(ledger, persons, seed=seed, progress=lambda: progress.advance(task))
+        sample = _fill_once(ledger, url, persons, seed)
     finally:
         ledger.close()
-    stdout.print(f"[bold]{len(region.employers)} employers and {len(region.persons)} persons recorded in {url}[/]")
     stdout.print("A clerk typed another person's address; the correction reversed it and nothing was erased:")
-    ctx.invoke(timeline_command, number=region.sample, known_at=None, as_json=False)
-    ctx.invoke(status_command, id_number=region.sample, on=datetime.date.today().isoformat(), known_at=None,
+    ctx.invoke(timeline_command, number=sample, known_at=None, as_json=False)
+    ctx.invoke(status_command, id_number=sample, on=datetime.date.today().isoformat(), known_at=None,
                as_json=False)
-    ctx.invoke(months_command, id_number=region.sample, year=2024, known_at=None, as_json=False)
+    ctx.invoke(months_command, id_number=sample, year=2024, known_at=None, as_json=False)
+
+
+def _fill_once(ledger: Ledger, url: str, persons: int, seed: int) -> str:
+    """Fill an empty ledger with one region and mark it finished; a finished region is shown again, and a ledger
+    holding anything else (another ledger's facts, or a region that stopped part-way) is refused untouched."""
+    job = ledger.job("demo")
+    if job is not None and job.finished:
+        summary = job.finished.summary
+        stdout.print(f"[bold]{url} already holds the demo region ({summary['employers']} employers, "
+                     f"{summary['persons']} persons); nothing was added[/]")
+        return summary["sample"]
+    if ledger.event_count():
+        what = "a demo region that stopped part-way" if job else "a ledger's facts"
+        raise BadInput("db", f"{url} already holds {ledger.event_count()} events ({what}): the demo fills an empty "
+                             "ledger only, so that nothing is doubled; give it a new store, e.g. "
+                             "--db sqlite:///demo.sqlite3")
+    job = Job.start(kind="demo", key=f"persons={persons} seed={seed}", parameters={"persons": persons, "seed": seed},
+                    on=datetime.date.today(), operator=DEMO_OPERATOR)
+    ledger.commit(job)
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task("registering the region", total=persons)
+        region = fill_region(ledger, persons, seed=seed, progress=lambda: progress.advance(task))
+    job.finish(summary={"sample": region.sample, "employers": len(region.employers), "persons": len(region.persons)},
+               on=datetime.date.today(), operator=DEMO_OPERATOR)
+    ledger.commit(job)
+    stdout.print(f"[bold]{len(region.employers)} employers and {len(region.persons)} persons recorded in {url}[/]")
+    return region.sample

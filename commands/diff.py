@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from commands.options import db_option, effective_date, json_option, ledger_from, print_json, stdout
+from commands.options import (
+    db_option,
+    effective_date,
+    json_option,
+    ledger_from,
+    print_json,
+    stdout,
+)
 from ledger import history, validation
 from ledger.contribution_months import employers_of
 from projections.diff import changes, month_changes

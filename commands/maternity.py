@@ -39,6 +39,8 @@ def command() -> None:
 @click.option("--birth", required=True, metavar="DATE", help="Date of the birth.")
 @click.option("--leave-days", type=click.IntRange(1, 365), help="Leave days (default: policy's 158, or 25 nursing).")
 @click.option("--elsewhere-unsigned", is_flag=True, help="Delivered elsewhere in Ningxia without signing (MAT-4).")
+@click.option("--emergency", is_flag=True,
+              help="A delivery in an emergency at a non-designated hospital, claimed on E49's documents.")
 @click.option("--outside-family-planning", is_flag=True, help="The birth is outside family-planning policy (MAT-1).")
 @click.option("--document", "documents", multiple=True, metavar="KIND:REF",
               help=f"A supporting document, KIND one of {', '.join(DOCUMENT_NAMES)}; repeat for each.")
@@ -46,8 +48,8 @@ def command() -> None:
 @operator_option
 @db_option
 @click.pass_context
-def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, outside_family_planning, documents, on,
-          operator):
+def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, emergency, outside_family_planning, documents,
+          on, operator):
     """Claim a maternity benefit (MAT-3); refused with the rule and the numbers when it is not due.
 
     Example:
@@ -56,13 +58,15 @@ def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, outside_f
             --document form:申报表-118 --document card:社保卡 --document discharge-record:出院-2027-0611 --operator clerk01
     """
     operator = require_operator(operator)
-    payments = ledger_from(ctx).claim_maternity(
+    claimed, average = ledger_from(ctx).claim_maternity(
         id_number=validation.id_number(id_number, "id"), kind=validation.choice(kind, "kind", KINDS),
         birth=validation.date(birth, "birth"), on=effective_date(on), operator=operator,
         documents=_documents(documents), leave_days=leave_days, elsewhere_unsigned=elsewhere_unsigned,
-        family_planning=not outside_family_planning,
+        family_planning=not outside_family_planning, emergency=emergency,
     )
-    for payment_kind, amount, period in payments:
+    if average is not None:
+        stdout.print(f"the employer's average monthly base {average.amount}, averaged over {average} (MAT-5)")
+    for payment_kind, amount, period in claimed.payments:
         stdout.print(f"paid {payment_kind} {amount} ({period})")
 
 
@@ -94,7 +98,8 @@ def show(ctx, id_number, as_json):
         if isinstance(event, MaternityClaimed):
             rows.append(plain({"seq": event.originator_version, "type": "claim", "kind": event.kind,
                                "birth": event.birth, "continuous_months": event.continuous_months,
-                               "average_base": event.average_base, "leave_days": event.leave_days,
+                               "average_base": event.average_base, "averaged": event.averaged,
+                               "leave_days": event.leave_days, "emergency": event.emergency,
                                "on": event.on, "documents": event.documents}))
         elif isinstance(event, BenefitPaid):
             rows.append(plain({"seq": event.originator_version, "type": "payment", "kind": event.kind,
@@ -107,7 +112,7 @@ def show(ctx, id_number, as_json):
     for column in ("seq", "type", "kind", "birth", "amount", "detail"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        detail = (f"{row['continuous_months']} continuous months, base {row['average_base']}, {row['leave_days']} days"
-                  if row["type"] == "claim" else row["period"])
+        detail = (f"{row['continuous_months']} continuous months, base {row['average_base']} "
+                  f"({row['averaged']}), {row['leave_days']} days" if row["type"] == "claim" else row["period"])
         table.add_row(str(row["seq"]), row["type"], row["kind"], row["birth"], row.get("amount") or "", detail)
     stdout.print(table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import click
 
 from commands.options import (
@@ -84,6 +86,7 @@ PERSON_FIELDS = {
     "hukou": lambda v, f: validation.text(v, f),
     "phone": lambda v, f: validation.text(v, f),
     "address": lambda v, f: validation.text(v, f),
+    "area": lambda v, f: validation.division_code(v, f, datetime.date.today()),
 }
 
 
@@ -118,7 +121,9 @@ def change(ctx, id_number, settings, reason, on, documents, operator):
 @click.option("--id", "id_number", required=True, metavar="IDNO")
 @click.option("--reason", required=True, metavar="|".join(CANCEL_REASONS))
 @on_option()
-@documents_option
+@click.option("--document", "documents", multiple=True, metavar="KIND:REF",
+              help="The proof of the reason (REG-5): death-certificate or hukou-cancellation for death, "
+                   "court-declaration for missing, settled-abroad or hukou-moved-out for abroad.")
 @operator_option
 @db_option
 @click.pass_context
@@ -127,7 +132,8 @@ def cancel(ctx, id_number, reason, on, documents, operator):
 
     Example:
 
-        yibao person cancel --id 640102199003070011 --reason death --on 2024-06-10 --document 死亡证明-2024-118 --operator clerk01
+        yibao person cancel --id 640102199003070011 --reason death --on 2024-06-10 \\
+            --document death-certificate:死亡证明-2024-118 --operator clerk01
     """
     operator = require_operator(operator)
     id_number = validation.id_number(id_number, "id")
@@ -222,7 +228,7 @@ def transfer_in(ctx, id_number, from_region, months, balance, on, documents, ope
     """
     operator = require_operator(operator)
     ledger_from(ctx).transfer_in(id_number=validation.id_number(id_number, "id"),
-                                 from_region=validation.text(from_region, "from_region", limit=40), months=months,
+                                 from_region=validation.division_code(from_region, "from-region", effective_date(on)), months=months,
                                  balance=validation.money(balance, "balance"), on=effective_date(on),
                                  operator=operator, documents=document_refs(documents))
     stdout.print(f"{id_number}: {months} months and {balance} transferred in from {from_region}")
@@ -245,7 +251,7 @@ def transfer_out(ctx, id_number, to_region, on, documents, operator):
     """
     operator = require_operator(operator)
     leaving = ledger_from(ctx).transfer_out(id_number=validation.id_number(id_number, "id"),
-                                            to_region=validation.text(to_region, "to_region", limit=40),
+                                            to_region=validation.division_code(to_region, "to-region", effective_date(on)),
                                             on=effective_date(on), operator=operator,
                                             documents=document_refs(documents))
     stdout.print(f"{id_number} transferred out to {to_region} with {leaving}")

@@ -124,7 +124,8 @@ def set_(ctx, name, value, effective_from, documents, operator):
         yibao policy set employee_rate_employer 0.065 --from 2025-01-01 --operator clerk01
     """
     operator = require_operator(operator)
-    value = validation.parameter_value(value)
+    choices = ledger_from(ctx).default_policy.choices(name)
+    value = validation.choice(value, "value", choices) if choices else validation.parameter_value(value)
     ledger_from(ctx).set_policy_parameter(name=name, value=value, effective_from=validation.date(effective_from, "from"),
                                           on=datetime.date.today(), operator=operator, documents=document_refs(documents))
     stdout.print(f"{name} = {value} from {effective_from}")

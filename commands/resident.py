@@ -23,7 +23,7 @@ from commands.options import (
 )
 from ledger import files, registry, validation
 from ledger.errors import BadInput
-from ledger.resident import HARDSHIP_KINDS
+from ledger.resident import HARDSHIP_GROUPS, HARDSHIP_KINDS, hardship_group
 from projections.residents import classify
 
 
@@ -84,7 +84,8 @@ def pay(ctx, id_number, year, back_pay, on, documents, operator):
 
 @command.command("flag")
 @click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--kind", required=True, metavar="|".join(HARDSHIP_KINDS))
+@click.option("--kind", required=True, metavar="KIND",
+              help=f"R9's group: {', '.join(HARDSHIP_KINDS)} (or the group's full name, e.g. 三级中度残疾人员).")
 @click.option("--body", required=True, help="The body that confirmed it (民政, 残联, 乡村振兴局, ...).")
 @on_option()
 @documents_option
@@ -100,15 +101,22 @@ def flag(ctx, id_number, kind, body, on, documents, operator):
     """
     operator = require_operator(operator)
     ledger_from(ctx).flag_hardship(id_number=validation.id_number(id_number, "id"),
-                                   kind=validation.choice(kind, "kind", HARDSHIP_KINDS),
-                                   body=validation.text(body, "body"), on=effective_date(on), operator=operator,
+                                   kind=_hardship_kind(kind), body=validation.text(body, "body"), on=effective_date(on), operator=operator,
                                    documents=document_refs(documents))
     stdout.print(f"{id_number}: {kind} from {effective_date(on)}")
 
 
+def _hardship_kind(text: str) -> str:
+    group = hardship_group(text)
+    if group is None:
+        raise BadInput("kind", f"{text!r} is not one of R9's groups: "
+                               + ", ".join(f"{g.kind} ({g.name})" for g in HARDSHIP_GROUPS))
+    return group.kind
+
+
 @command.command("unflag")
 @click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--kind", required=True, metavar="|".join(HARDSHIP_KINDS))
+@click.option("--kind", required=True, metavar="KIND", help=f"R9's group: {', '.join(HARDSHIP_KINDS)}.")
 @on_option()
 @operator_option
 @db_option
@@ -122,7 +130,7 @@ def unflag(ctx, id_number, kind, on, operator):
     """
     operator = require_operator(operator)
     ledger_from(ctx).end_hardship(id_number=validation.id_number(id_number, "id"),
-                                  kind=validation.choice(kind, "kind", HARDSHIP_KINDS), on=effective_date(on),
+                                  kind=_hardship_kind(kind), on=effective_date(on),
                                   operator=operator)
     stdout.print(f"{id_number}: {kind} ended on {effective_date(on)}")
 

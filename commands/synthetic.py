@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import random
 from dataclasses import dataclass
@@ -48,6 +49,13 @@ def credit_code(rng: random.Random) -> str:
 
 def name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def birthday(birth: datetime.date, years: int) -> datetime.date:
+    """The day `years` after `birth`; one born on 29 February has it on 28 February in a common year."""
+    year = birth.year + years
+    day = 28 if (birth.month, birth.day) == (2, 29) and not calendar.isleap(year) else birth.day
+    return datetime.date(year, birth.month, day)
 
 
 def day_between(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
@@ -120,7 +128,7 @@ def _person(ledger: Ledger, rng: random.Random, region: Region) -> str:
     while number in region.persons:
         number = id_number(rng, birth, sex)
     scheme = rng.choices(("employee", "flexible", "resident"), weights=(60, 25, 15))[0]
-    on = day_between(rng, max(datetime.date(2012, 1, 1), birth.replace(year=birth.year + 18)), datetime.date(2024, 6, 30))
+    on = day_between(rng, max(datetime.date(2012, 1, 1), birthday(birth, 18)), datetime.date(2024, 6, 30))
     employer = rng.choice(region.employers) if scheme == "employee" else None
     operator = rng.choice(OPERATORS)
     if employer:
@@ -138,8 +146,10 @@ def _person(ledger: Ledger, rng: random.Random, region: Region) -> str:
         gone = later + datetime.timedelta(days=30)
         if employer:
             ledger.leave(code=employer, id_number=number, month=Month.of(gone) + 1, declared_on=gone, operator=operator)
-        ledger.cancel_person(id_number=number, reason=rng.choice(("death", "abroad")), on=gone,
-                             operator=operator, documents=[f"证明-{number[-4:]}"])
+        reason = rng.choice(("death", "abroad"))
+        proof = "death-certificate" if reason == "death" else "settled-abroad"
+        ledger.cancel_person(id_number=number, reason=reason, on=gone, operator=operator,
+                             documents=[f"{proof}:证明-{number[-4:]}"])
     return number
 
 

@@ -14,11 +14,10 @@ from ledger.deferral import is_deferred
 from ledger.errors import RuleViolation
 from ledger.events import LedgerEvent
 from ledger.lifecycle_events import AccountSpent, TransferredIn, TransferredOut
+from ledger.money import ZERO
 from ledger.month import Month
 from ledger.policy import Policy
 from ledger.retirement import benefits_start
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

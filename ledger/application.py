@@ -9,10 +9,23 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
-from ledger import account, contributions, history, maternity, refunds, resident, validation
+from ledger import (
+    account,
+    contributions,
+    history,
+    maternity,
+    refunds,
+    resident,
+    validation,
+)
 from ledger.arrears import Debt, employer_debt
 from ledger.bases import base_floor, clamp_base, reference_wage
-from ledger.contribution_months import contribution_months, employers_of, person_months, received_by
+from ledger.contribution_months import (
+    contribution_months,
+    employers_of,
+    person_months,
+    received_by,
+)
 from ledger.deferral import deferral_periods
 from ledger.eligibility import eligibility
 from ledger.employer import Employer
@@ -21,6 +34,7 @@ from ledger.employer_state import staff_during
 from ledger.errors import BadInput, RuleViolation, StorageFailure
 from ledger.events import LedgerEvent
 from ledger.files import WageRow
+from ledger.jobs import Job
 from ledger.month import Month
 from ledger.person import IdNumberIndex, Person
 from ledger.policy import Policy
@@ -77,6 +91,15 @@ class Ledger(Application):
             return self.repository.get(Employer.id_for(code))
         except AggregateNotFoundError:
             raise RuleViolation("REG-1", f"no employer is registered with credit code {code}") from None
+
+    def job(self, kind: str) -> Job | None:
+        try:
+            return self.repository.get(Job.id_for(kind))
+        except AggregateNotFoundError:
+            return None
+
+    def event_count(self) -> int:
+        return self.recorder.max_notification_id() or 0
 
     def person_history(self, id_number: str, known_at: datetime.datetime | None = None) -> list[LedgerEvent]:
         return history.known_at(self.find_person(id_number).history, known_at)
@@ -206,12 +229,14 @@ class Ledger(Application):
         if index_id in self.repository:
             person = self.find_person(id_number)
             if scheme == "resident" and not person.state_on(on).registered:
-                _check_resident_registration(hukou or person.state_on(on).hukou, person.history[0].birth, on, documents)
+                resident.check_registration(self.policy, hukou or person.state_on(on).hukou, person.history[0].birth, on,
+                                            documents)
             person.reregister(scheme=scheme, employer=employer, on=on, operator=operator, documents=list(documents))
             new = [person]
         else:
             if scheme == "resident":
-                _check_resident_registration(hukou, birth or validation.birth_date_of(id_number), on, documents)
+                resident.check_registration(self.policy, hukou, birth or validation.birth_date_of(id_number), on,
+                                            documents)
             person = Person.register(
                 id_number=id_number, name=name, sex=sex, birth=birth or validation.birth_date_of(id_number),
                 scheme=scheme, employer=employer, hukou=hukou, phone=phone, address=address, on=on,
@@ -335,36 +360,31 @@ class Ledger(Application):
 
     def claim_maternity(self, *, id_number: str, kind: str, birth: datetime.date, on: datetime.date, operator: str,
                         documents: dict[str, str], leave_days: int | None = None, elsewhere_unsigned: bool = False,
-                        family_planning: bool = True) -> list[tuple[str, Decimal, str]]:
+                        family_planning: bool = True, emergency: bool = False
+                        ) -> tuple[maternity.Claim, maternity.AverageBase | None]:
         """MAT-1..MAT-5: check the documents and the person, compute what is paid, record claim and payments."""
-        maternity.check_documents(kind, documents)
+        maternity.check_documents(kind, documents, emergency)
         person = self.find_person(id_number)
         events = person.history
+        maternity.check_claimant(kind, person.state_on(birth).sex)
         deferrals = self.deferrals(employers_of(events))
         months = person_months(received_by(events, on))
         maternity.check_eligible(months, deferrals, person.state_on(birth).scheme, birth, family_planning)
-        birth_month = Month.of(birth)
         policy = self.policy
-        continuous = maternity.continuous_months(policy, events, deferrals, birth_month, on)
-        average_base, days, payments = None, None, []
-        if kind == "male-subsidy":
-            payments.append((kind, policy.decimal("male_maternity_subsidy", birth), str(birth_month)))
-        else:
-            code = months[birth_month].employer
-            average_base = maternity.employer_average_base(self._staff_months(code), code, birth_month)
-            default = "maternity_leave_days" if kind == "allowance" else "male_nursing_leave_days"
-            days = leave_days or policy.integer(default, birth)
-            amount = maternity.allowance(policy, continuous, average_base, days, birth) if kind == "allowance" \
-                else maternity.daily_rate_times(average_base, days)
-            payments.append((kind, amount, f"{birth}+{days}d"))
-            if kind == "allowance":
-                payments.append(("delivery-package", maternity.delivery_package(policy, birth, elsewhere_unsigned),
-                                 str(birth_month)))
-        person.claim_maternity(kind=kind, birth=birth, continuous_months=continuous, average_base=average_base,
-                               leave_days=days, elsewhere_unsigned=elsewhere_unsigned, payments=payments, on=on,
-                               operator=operator, documents=[f"{k}:{v}" for k, v in documents.items()])
+        continuous = maternity.continuous_months(policy, events, deferrals, Month.of(birth), on)
+        average = None
+        if kind in ("allowance", "nursing-subsidy"):
+            code = months[Month.of(birth)].employer
+            average = maternity.employer_average_base(policy, self._staff_months(code), code, birth)
+        claim = maternity.claim(policy, kind, birth, continuous, average, leave_days, elsewhere_unsigned,
+                                maternity.allowances_paid(events))
+        person.claim_maternity(kind=kind, birth=birth, continuous_months=continuous,
+                               average_base=average.amount if average else None,
+                               averaged=str(average) if average else None, leave_days=claim.leave_days,
+                               elsewhere_unsigned=elsewhere_unsigned, emergency=emergency, payments=claim.payments,
+                               on=on, operator=operator, documents=[f"{k}:{v}" for k, v in documents.items()])
         self.commit(person)
-        return payments
+        return claim, average
 
     def _staff_months(self, code: str) -> list:
         """Every month of everyone ever on the employer's staff (their months for other employers included)."""
@@ -379,10 +399,10 @@ class Ledger(Application):
         # REF-3 when a resident year is paid for this year or the next; otherwise the flexible refunds.
         if any(year >= on.year for year in resident.payments(person.history)) and reason in resident.REFUND_REASONS:
             paid = resident.refund(person.history, reason, on)
-            # What the person paid comes back; the subsidies return to the fund, not to them.
-            amount = paid.personal_part - paid.assistance_subsidy
+            amount = resident.refund_amount(paid)
             person.refund_resident(year=paid.year, reason=reason, amount=amount, on=on, operator=operator,
                                    documents=list(documents))
+            self._end_resident_registration(person, reason, on, operator, list(documents))
             self.commit(person)
             return paid.year, [], amount
         year, months, amount = refunds.refund(self.policy, person.history, reason, on)
@@ -390,6 +410,20 @@ class Ledger(Application):
                              documents=list(documents))
         self.commit(person)
         return year, months, amount
+
+    def _end_resident_registration(self, person: Person, reason: str, on: datetime.date, operator: str,
+                                   documents: list[str]) -> None:
+        """REF-3, R18: a refunded resident's registration is cancelled with the refund; joining employee
+        insurance switches the scheme instead. Already cancelled (the death recorded first): nothing more."""
+        state = person.state_on(on)
+        if not state.registered:
+            return
+        if reason == "to-employee":
+            if state.scheme == "resident":
+                person.switch_scheme(scheme="employee", on=on, operator=operator, documents=documents)
+            return
+        resident.check_refund_documents(reason, documents)
+        person.cancel(reason=resident.REFUND_CANCELLATION[reason][0], on=on, operator=operator, documents=documents)
 
     # -- the resident scheme (issue 6) ------------------------------------------------------------
 
@@ -470,12 +504,3 @@ class Ledger(Application):
         except PersistenceError as error:
             raise StorageFailure(f"the store failed ({error}); nothing was written") from None
 
-
-def _check_resident_registration(hukou: str | None, birth: datetime.date, on: datetime.date,
-                                 documents: list[str]) -> None:
-    """RES-1: by hukou or Ningxia residence permit; a newborn with the birth certificate."""
-    if not hukou and not any(d.startswith("residence-permit") for d in documents):
-        raise RuleViolation("RES-1", "a resident registers by hukou (--hukou) or residence permit "
-                                     "(--document residence-permit:REF)")
-    if (on - birth).days < 183 and not any(d.startswith("birth-certificate") for d in documents):
-        raise RuleViolation("RES-1", "a newborn registers with the birth certificate (--document birth-certificate:REF)")

@@ -9,9 +9,8 @@ from typing import Iterable
 
 from ledger.contribution_months import PersonMonth
 from ledger.deferral import is_deferred
+from ledger.money import ZERO
 from ledger.month import Month
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

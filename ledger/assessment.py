@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from ledger.money import ZERO, round_fen
 from ledger.month import Month
 from ledger.policy import Policy
-
-FEN = Decimal("0.01")
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -41,4 +39,4 @@ def account_credit(policy: Policy, scheme: str, month: Month, base: Decimal, per
 
 
 def _part(base: Decimal, rate: Decimal) -> Decimal:
-    return (base * rate).quantize(FEN, ROUND_HALF_UP)
+    return round_fen(base * rate)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ledger.errors import RuleViolation
+from ledger.money import round_fen, round_to
 from ledger.month import Month
 from ledger.policy import Policy
-
-FEN = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ def reference_wage(policy: Policy, contribution_year: int) -> Reference:
 
 def _monthly(policy: Policy, ratio_name: str, reference: Reference, on: datetime.date) -> Decimal:
     quantum = policy.decimal("base_quantum", on)
-    return (policy.decimal(ratio_name, on) * reference.annual / 12).quantize(quantum, ROUND_HALF_UP).quantize(FEN)
+    return round_to(policy.decimal(ratio_name, on) * reference.annual / 12, quantum)
 
 
 def base_floor(policy: Policy, reference: Reference, month: Month) -> Decimal:
@@ -50,4 +49,4 @@ def base_ceiling(policy: Policy, reference: Reference, month: Month) -> Decimal:
 
 def clamp_base(policy: Policy, reference: Reference, month: Month, wage: Decimal) -> Decimal:
     """CON-2: the declared monthly wage, held within [60 %, 300 %] of the reference average / 12."""
-    return min(max(wage, base_floor(policy, reference, month)), base_ceiling(policy, reference, month)).quantize(FEN)
+    return round_fen(min(max(wage, base_floor(policy, reference, month)), base_ceiling(policy, reference, month)))

@@ -17,9 +17,9 @@ from ledger.contribution_events import (
 from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent
 from ledger.lifecycle_events import TransferredIn
+from ledger.money import ZERO
 from ledger.month import Month
 
-ZERO = Decimal("0.00")
 COUNTED = ("paid", "trued-up")
 
 

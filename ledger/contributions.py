@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from ledger import registry
 from ledger.assessment import amounts
-from ledger.bases import FEN, Reference, base_floor, clamp_base, reference_wage
+from ledger.bases import Reference, base_floor, clamp_base, reference_wage
 from ledger.contribution_months import PersonMonth
 from ledger.employer import Employer
 from ledger.employer_state import declared_wages
 from ledger.errors import RuleViolation
 from ledger.interruption import resumed_on
+from ledger.money import round_fen
 from ledger.month import Month
 from ledger.person import Person
 from ledger.policy import Policy
@@ -99,7 +100,7 @@ def _employee_base(policy: Policy, month: Month, wage: Decimal | None, person: P
     previous = person.months().get(month - 1)
     if previous is not None and not previous.cancelled:
         ratio = policy.decimal("provisional_assessment_ratio", month.first_day)
-        return (previous.base * ratio).quantize(FEN, ROUND_HALF_UP), "provisional", None
+        return round_fen(previous.base * ratio), "provisional", None
     if estimate_base is not None:
         return estimate_base, "estimate", None
     raise RuleViolation("CON-4", f"no declared base, no assessment for {month - 1}: give --estimate-base")

@@ -41,10 +41,11 @@ def eligibility(policy: Policy, events: Iterable[LedgerEvent], deferrals: dict[s
         return Eligibility(False, False, None, why)
     if state.scheme == "retired":
         return _retired(events, on)
-    covered, since, why = resident.coverage(policy, events, resident.hardship_on(events, on), on)
+    months = person_months(received_by(events, on))
+    employee_until = max((m for m, pm in months.items() if _paid(pm) and m <= Month.of(on)), default=None)
+    covered, since, why = resident.coverage(policy, events, resident.hardship_on(events, on), on, employee_until)
     if state.scheme == "resident":
         return Eligibility(False, covered, since, why, "resident" if covered else None)
-    months = person_months(received_by(events, on))
     employee = _employee(months, deferrals, on) if state.scheme == "employee" else _flexible(policy, months, events, on)
     if employee.pooled:
         suffix = "; WAIT-9: employee benefits first" if covered else ""

@@ -33,7 +33,12 @@ from ledger.lifecycle_events import (
 )
 from ledger.maternity_events import BenefitPaid, MaternityClaimed, RefundPaid
 from ledger.month import Month
-from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
+from ledger.person_events import (
+    PersonCancelled,
+    PersonChanged,
+    PersonRegistered,
+    PersonReregistered,
+)
 from ledger.person_state import IDENTITY_FIELDS, PersonState, person_state
 from ledger.resident_events import (
     FacilitySigned,
@@ -45,7 +50,36 @@ from ledger.resident_events import (
 
 SCHEMES = ("employee", "flexible", "resident")
 CANCEL_REASONS = ("death", "missing", "abroad", "left")
-CHANGEABLE_FIELDS = ("name", "sex", "id_number", "birth", "hukou", "phone", "address")
+CANCELLATION_DOCUMENTS = {
+    # REG-5 (E12, R14): what proves each reason; any one of the kinds listed will do. Leaving needs none.
+    "death": ("death-certificate", "hukou-cancellation"),
+    "missing": ("court-declaration",),
+    "abroad": ("settled-abroad", "hukou-moved-out"),
+    "left": (),
+}
+DOCUMENT_NAMES = {
+    "death-certificate": "死亡证明", "hukou-cancellation": "公安机关的户籍注销证明",
+    "court-declaration": "人民法院的宣告失踪判决", "settled-abroad": "出国定居证明", "hukou-moved-out": "户口迁出证明",
+}
+
+
+def check_cancellation_documents(reason: str, documents: list[str]) -> None:
+    """REG-5: a cancellation carries the document its reason needs, as KIND:REF."""
+    kinds = CANCELLATION_DOCUMENTS[reason]
+    if kinds and not any(d.partition(":")[0] in kinds for d in documents):
+        needed = " or ".join(f"--document {kind}:REF ({DOCUMENT_NAMES[kind]})" for kind in kinds)
+        raise RuleViolation("REG-5", f"a cancellation for {reason} needs {needed}")
+CHANGEABLE_FIELDS = ("name", "sex", "id_number", "birth", "hukou", "phone", "address", "area")
+
+
+NINGXIA = "64"
+
+
+def refuse_ningxia_region(region: str) -> None:
+    """TRF-1, E33: the ledger holds all of Ningxia, so a move between its cities is no transfer."""
+    if region.startswith(NINGXIA):
+        raise RuleViolation("TRF-1", f"{region} is in Ningxia: a move within Ningxia is no transfer in or out; "
+                                     "record it with `yibao person change --set area=CODE`")
 
 
 class Person(Aggregate):
@@ -64,12 +98,21 @@ class Person(Aggregate):
         state = self.state_on(on)
         if state.registered:
             raise RuleViolation("REG-2", f"{state.id_number} is already registered ({state.scheme}) on {on}")
+        registered = [e.on for e in history.standing(self.history)
+                      if isinstance(e, (PersonRegistered, PersonReregistered))]
+        if registered and state.cancelled_on is None:
+            raise RuleViolation("REG-2", f"{state.id_number} is registered from {registered[0]}: only a registration "
+                                         f"cancelled before {on} registers again; a wrong registration date is "
+                                         "fixed with `yibao correct`")
         self.trigger_event(PersonReregistered, scheme=scheme, employer=employer, on=on,
                            operator=operator, documents=documents)
 
     def change(self, *, changes: dict[str, Any], reason: str | None, on: datetime.date, operator: str,
                documents: list[str]) -> None:
         state = self.require_registered(on)
+        if "area" in changes and not changes["area"].startswith(NINGXIA):
+            raise RuleViolation("TRF-1", f"{changes['area']} is outside Ningxia: leaving is a transfer out "
+                                         "(`yibao person transfer-out`)")
         identity = sorted(set(changes) & IDENTITY_FIELDS)
         if identity and not documents:
             raise RuleViolation("REG-3", f"changing {', '.join(identity)} needs a supporting --document")
@@ -81,6 +124,7 @@ class Person(Aggregate):
 
     def cancel(self, *, reason: str, on: datetime.date, operator: str, documents: list[str]) -> None:
         self.require_registered(on)
+        check_cancellation_documents(reason, documents)
         self.trigger_event(PersonCancelled, reason=reason, on=on, operator=operator, documents=documents)
 
     def months(self) -> dict[Month, PersonMonth]:
@@ -179,6 +223,7 @@ class Person(Aggregate):
                     documents: list[str]) -> None:
         """TRF-1, ACC-4: months and balance brought from elsewhere."""
         self.require_registered(on)
+        refuse_ningxia_region(from_region)
         self.trigger_event(TransferredIn, from_region=from_region, months=months, balance=balance, on=on,
                            operator=operator, documents=documents)
 
@@ -186,6 +231,7 @@ class Person(Aggregate):
                      documents: list[str]) -> None:
         """TRF-1, ACC-4: the person leaves with the account's balance; months after it are no longer owed."""
         self.require_registered(on)
+        refuse_ningxia_region(to_region)
         for month, person_month in self.months().items():
             if month > Month.of(on) and person_month.received == 0 and not person_month.cancelled:
                 self.cancel_assessment(month=month, rule="TRF-1", on=on, operator=operator)
@@ -225,17 +271,18 @@ class Person(Aggregate):
     # -- maternity and refunds (issue 5) ----------------------------------------------------------
 
     def claim_maternity(self, *, kind: str, birth: datetime.date, continuous_months: int,
-                        average_base: Decimal | None, leave_days: int | None, elsewhere_unsigned: bool,
-                        payments: list[tuple[str, Decimal, str]], on: datetime.date, operator: str,
-                        documents: list[str]) -> None:
+                        average_base: Decimal | None, averaged: str | None, leave_days: int | None,
+                        elsewhere_unsigned: bool, emergency: bool, payments: list[tuple[str, Decimal, str]],
+                        on: datetime.date, operator: str, documents: list[str]) -> None:
         """MAT-3: one payment of each kind per birth; the claim and what it pays are recorded together."""
         paid = {(e.kind, e.birth) for e in history.standing(self.history) if isinstance(e, BenefitPaid)}
         for payment_kind, _, _ in payments:
             if (payment_kind, birth) in paid:
                 raise RuleViolation("MAT-3", f"the {payment_kind} for the birth of {birth} is paid already")
         self.trigger_event(MaternityClaimed, kind=kind, birth=birth, continuous_months=continuous_months,
-                           average_base=average_base, leave_days=leave_days, elsewhere_unsigned=elsewhere_unsigned,
-                           on=on, operator=operator, documents=documents)
+                           average_base=average_base, averaged=averaged, leave_days=leave_days,
+                           elsewhere_unsigned=elsewhere_unsigned, emergency=emergency, on=on, operator=operator,
+                           documents=documents)
         claim = self.version
         for payment_kind, amount, period in payments:
             self.trigger_event(BenefitPaid, kind=payment_kind, amount=amount, birth=birth, period=period,
@@ -250,7 +297,10 @@ class Person(Aggregate):
 
     def flag_hardship(self, *, kind: str, body: str, on: datetime.date, operator: str, documents: list[str]) -> None:
         """RES-2: a special-hardship status, confirmed by a named body."""
-        self.require_registered(on)
+        state = self.require_registered(on)
+        if kind == "离休干部遗孀" and state.scheme != "resident":
+            raise RuleViolation("RES-2", f"离休干部遗孀 is a group for a widow without employee insurance "
+                                         f"({state.id_number} is in the {state.scheme} scheme on {on})")
         if kind in resident.hardship_on(self.history, on):
             raise RuleViolation("RES-2", f"{kind} is already recorded on {on}")
         self.trigger_event(HardshipFlagged, kind=kind, body=body, on=on, operator=operator, documents=documents)

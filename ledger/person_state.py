@@ -9,7 +9,12 @@ from typing import Iterable
 from ledger import history
 from ledger.events import LedgerEvent
 from ledger.lifecycle_events import Retired, SchemeSwitched, TransferredOut
-from ledger.person_events import PersonCancelled, PersonChanged, PersonRegistered, PersonReregistered
+from ledger.person_events import (
+    PersonCancelled,
+    PersonChanged,
+    PersonRegistered,
+    PersonReregistered,
+)
 
 IDENTITY_FIELDS = frozenset({"name", "sex", "id_number", "birth"})
 
@@ -24,6 +29,8 @@ class PersonState:
     hukou: str | None = None
     phone: str | None = None
     address: str | None = None
+    area: str | None = None
+    """The insured area within Ningxia (参保地), a GB/T 2260 code, once recorded (TRF-1)."""
     registered: bool = False
     registered_on: datetime.date | None = None
     cancelled_reason: str | None = None
@@ -42,14 +49,10 @@ def person_state(events: Iterable[LedgerEvent], on: datetime.date) -> PersonStat
     events = list(events)
     first = events[0] if events else None
     # Before (or without) a standing registration, still say who the stream is about.
-    state = PersonState(id_number=first.id_number, name=first.name) if isinstance(first, PersonRegistered) else PersonState()
+    state = _identity(first) if isinstance(first, PersonRegistered) else PersonState()
     for event in history.standing_by(events, on):
         if isinstance(event, PersonRegistered):
-            state = PersonState(
-                id_number=event.id_number, name=event.name, sex=event.sex, birth=event.birth,
-                scheme=event.scheme, hukou=event.hukou, phone=event.phone,
-                address=event.address, registered=True, registered_on=event.on,
-            )
+            state = replace(_identity(event), scheme=event.scheme, registered=True, registered_on=event.on)
         elif isinstance(event, PersonReregistered):
             state = replace(state, scheme=event.scheme, registered=True, registered_on=event.on,
                             cancelled_reason=None, cancelled_on=None, transferred_out=False, retired_on=None)
@@ -65,3 +68,11 @@ def person_state(events: Iterable[LedgerEvent], on: datetime.date) -> PersonStat
         elif isinstance(event, Retired):
             state = replace(state, scheme="retired", retired_on=event.on)
     return state
+
+
+def _identity(registered: PersonRegistered) -> PersonState:
+    """Who the stream is about, from its first fact: kept even when that registration was reversed, so that a
+    registration made again (after a wrong date was corrected) still knows the person."""
+    return PersonState(id_number=registered.id_number, name=registered.name, sex=registered.sex,
+                       birth=registered.birth, hukou=registered.hukou, phone=registered.phone,
+                       address=registered.address)

@@ -26,6 +26,8 @@ class Parameter:
     effective_from: datetime.date
     source: str
     assumed: bool
+    choices: tuple[str, ...] = ()
+    """For a parameter that names a rule rather than a number: the values it may take."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,8 @@ class Policy:
     def defaults(cls) -> Policy:
         data = json.loads(resources.files("ledger").joinpath("policy_defaults.json").read_text("utf-8"))
         return cls(
-            [Parameter(p["name"], p["value"], datetime.date.fromisoformat(p["from"]), p["source"], p["assumed"])
-             for p in data["parameters"]],
+            [Parameter(p["name"], p["value"], datetime.date.fromisoformat(p["from"]), p["source"], p["assumed"],
+                       tuple(p.get("choices", ()))) for p in data["parameters"]],
             [AverageWage(w["year"], Decimal(w["annual"]), datetime.date.fromisoformat(w["published_on"]),
                          w["source"], w["assumed"]) for w in data["average_wages"]],
         )
@@ -78,3 +80,6 @@ class Policy:
 
     def names(self) -> list[str]:
         return sorted(self._series)
+
+    def choices(self, name: str) -> tuple[str, ...]:
+        return next((p.choices for p in self._series.get(name, []) if p.choices), ())

@@ -58,6 +58,9 @@ class PolicyBook(Aggregate):
                       on: datetime.date, operator: str, documents: list[str]) -> None:
         if name not in defaults.names():
             raise RuleViolation("P", f"there is no policy parameter {name}; known: {', '.join(defaults.names())}")
+        choices = defaults.choices(name)
+        if choices and value not in choices:
+            raise RuleViolation("P", f"{name} takes one of {', '.join(choices)}, not {value!r}")
         self.trigger_event(PolicyParameterSet, name=name, value=value, effective_from=effective_from, on=on,
                            operator=operator, documents=documents)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterable
 
 from ledger import history
@@ -12,10 +12,10 @@ from ledger.errors import RuleViolation
 from ledger.events import LedgerEvent
 from ledger.lifecycle_events import AccountSpent
 from ledger.maternity_events import BenefitPaid, RefundPaid
+from ledger.money import round_fen
 from ledger.month import Month
 from ledger.policy import Policy
 
-FEN = Decimal("0.01")
 REF_1_REASONS = ("death", "out-of-province", "to-resident")
 REF_2_REASONS = ("to-employee", "retired")
 
@@ -45,6 +45,6 @@ def refund(policy: Policy, events: Iterable[LedgerEvent], reason: str, on: datet
         months = [m for m in months if m >= Month.of(on)]
         if not months:
             raise RuleViolation("REF-2", f"no month of {year} is left after the change in {Month.of(on)}")
-    amount = sum(((flexible[m].base * policy.decimal("flexible_rate_pooled", m.first_day)).quantize(FEN, ROUND_HALF_UP)
+    amount = sum((round_fen(flexible[m].base * policy.decimal("flexible_rate_pooled", m.first_day))
                   for m in months), Decimal("0.00"))
     return year, months, amount

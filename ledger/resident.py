@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Iterable
 
 from ledger import history
 from ledger.errors import RuleViolation
 from ledger.events import LedgerEvent
+from ledger.money import ZERO, round_fen
 from ledger.month import Month
 from ledger.policy import Policy
 from ledger.resident_events import (
@@ -19,10 +21,46 @@ from ledger.resident_events import (
     ResidentRefunded,
 )
 
-FEN = Decimal("0.01")
-HARDSHIP_KINDS = ("特困", "低保", "重残", "孤儿", "建档立卡", "优抚", "离休干部遗孀", "高龄低收入")
-FULLY_SUBSIDISED = ("特困", "重残", "孤儿")  # R9: their personal part is paid by medical assistance
+
+@dataclass(frozen=True)
+class HardshipGroup:
+    """One of R9's special-hardship groups: the short kind clerks type, R9's name, and the policy parameter
+    holding the share of the personal part that medical assistance pays for it (RES-2, R17)."""
+
+    kind: str
+    name: str
+    share: str
+
+
+HARDSHIP_GROUPS = tuple(HardshipGroup(*group) for group in (
+    ("特困", "城乡特困供养人员", "resident_assistance_share_destitute"),
+    ("重残", "二级以上重残人员", "resident_assistance_share_severe_disability"),
+    ("三级残疾", "三级中度残疾人员", "resident_assistance_share_moderate_disability"),
+    ("离休干部遗孀", "无城镇职工基本医疗保险的离休干部遗孀", "resident_assistance_share_retired_cadre_widow"),
+    ("优抚", "重点优抚对象", "resident_assistance_share_entitled_groups"),
+    ("高龄低收入", "高龄低收入老年人", "resident_assistance_share_elderly_low_income"),
+    ("建档立卡", "农村建档立卡贫困人口", "resident_assistance_share_registered_poor"),
+    ("监测对象", "防止返贫监测对象", "resident_assistance_share_monitored"),
+    ("低保", "低保对象", "resident_assistance_share_minimum_living"),
+    ("孤儿", "孤儿", "resident_assistance_share_orphan"),
+))
+HARDSHIP_KINDS = tuple(group.kind for group in HARDSHIP_GROUPS)
+_GROUPS = {**{g.kind: g for g in HARDSHIP_GROUPS}, **{g.name: g for g in HARDSHIP_GROUPS}}
+
+
+def hardship_group(kind_or_name: str) -> HardshipGroup | None:
+    """R9's group by its short kind or its full name."""
+    return _GROUPS.get(kind_or_name)
+
+
 REFUND_REASONS = ("out-of-province", "abroad", "death", "to-employee")
+REFUND_CANCELLATION = {
+    # R18: the refund goes with the cancellation of the registration (REG-5's reasons and documents); moving out
+    # of the province is proved by the hukou's move. Joining employee insurance is a scheme switch instead.
+    "out-of-province": ("left", ("hukou-moved-out",)),
+    "abroad": ("abroad", ()),
+    "death": ("death", ()),
+}
 
 
 def window(policy: Policy, year: int) -> tuple[datetime.date, datetime.date]:
@@ -42,23 +80,32 @@ def hardship_on(events: Iterable[LedgerEvent], on: datetime.date) -> set[str]:
 
 
 def amounts(policy: Policy, year: int, flags: set[str]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """RES-3: total financing, personal part, fiscal subsidy, medical-assistance subsidy (of the personal part)."""
+    """RES-3: total financing, personal part, fiscal subsidy, medical-assistance subsidy (of the personal part).
+
+    RES-2: a person in several groups has the largest of their groups' shares paid by assistance.
+    """
     on = datetime.date(year, 1, 1)
-    personal = policy.decimal("resident_personal_part", on).quantize(FEN)
-    fiscal = policy.decimal("resident_fiscal_subsidy", on).quantize(FEN)
-    if flags & set(FULLY_SUBSIDISED):
-        assistance = personal
-    elif flags:
-        assistance = (personal * policy.decimal("resident_assistance_partial_ratio", on)).quantize(FEN, ROUND_HALF_UP)
-    else:
-        assistance = Decimal("0.00")
-    return personal + fiscal, personal, fiscal, assistance
+    personal = round_fen(policy.decimal("resident_personal_part", on))
+    fiscal = round_fen(policy.decimal("resident_fiscal_subsidy", on))
+    share = max((policy.decimal(_GROUPS[kind].share, on) for kind in flags if kind in _GROUPS), default=ZERO)
+    return personal + fiscal, personal, fiscal, round_fen(personal * min(share, Decimal(1)))
 
 
 def newborn_in_time(policy: Policy, birth: datetime.date, paid_on: datetime.date) -> bool:
     """R7: enrolled within six months of birth."""
     months = policy.integer("newborn_enrolment_months", paid_on)
     return paid_on <= (Month.of(birth) + months).day(birth.day)
+
+
+def check_registration(policy: Policy, hukou: str | None, birth: datetime.date, on: datetime.date,
+                       documents: list[str]) -> None:
+    """RES-1: by hukou or Ningxia residence permit; a newborn (within the policy's months, R7) with the birth
+    certificate."""
+    if not hukou and not any(d.startswith("residence-permit") for d in documents):
+        raise RuleViolation("RES-1", "a resident registers by hukou (--hukou) or residence permit "
+                                     "(--document residence-permit:REF)")
+    if newborn_in_time(policy, birth, on) and not any(d.startswith("birth-certificate") for d in documents):
+        raise RuleViolation("RES-1", "a newborn registers with the birth certificate (--document birth-certificate:REF)")
 
 
 def check_payment(policy: Policy, events: list[LedgerEvent], year: int, paid_on: datetime.date,
@@ -92,11 +139,23 @@ def payments(events: Iterable[LedgerEvent]) -> dict[int, ResidentContributionPai
     return paid
 
 
-def waiting_months(policy: Policy, paid: dict[int, ResidentContributionPaid], year: int, on: datetime.date) -> int:
-    """RES-7: 3 months, one more for each further lapsed year; at least 6 after a lapse of 4 years or more."""
-    earlier = [y for y, payment in paid.items() if y < year and not payment.back_paid]
-    lapsed = year - max(earlier) - 1 if earlier else 1
-    paid_back = sum(1 for y, payment in paid.items() if payment.back_paid and y < year and y > year - 1 - lapsed)
+def last_covered_year(paid: dict[int, ResidentContributionPaid], year: int,
+                      employee_until: Month | None) -> int | None:
+    """The latest year before `year` with cover of the person's own: a resident year paid (not paid back) or a
+    month of employee (or flexible) insurance paid."""
+    years = [y for y, payment in paid.items() if y < year and not payment.back_paid]
+    if employee_until is not None and employee_until.year < year:
+        years.append(employee_until.year)
+    return max(years, default=None)
+
+
+def waiting_months(policy: Policy, paid: dict[int, ResidentContributionPaid], year: int, on: datetime.date,
+                   employee_until: Month | None = None) -> int:
+    """RES-7: 3 months, one more for each further lapsed year; paying a lapsed year back removes one; at least 6
+    after a lapse of 4 years or more. A first enrolment outside the window waits as after one lapsed year."""
+    last = last_covered_year(paid, year, employee_until)
+    lapsed = year - last - 1 if last is not None else 1
+    paid_back = sum(1 for y, payment in paid.items() if payment.back_paid and year - 1 - lapsed < y < year)
     base = policy.integer("resident_waiting_months", on)
     months = max(base, base + max(0, lapsed - 1) - paid_back)
     if lapsed >= 4:
@@ -104,9 +163,13 @@ def waiting_months(policy: Policy, paid: dict[int, ResidentContributionPaid], ye
     return months
 
 
-def coverage(policy: Policy, events: list[LedgerEvent], flags: set[str], on: datetime.date
-             ) -> tuple[bool, datetime.date | None, str]:
-    """Resident pooled benefits on `on`: (covered, from, reason naming the rule)."""
+def coverage(policy: Policy, events: list[LedgerEvent], flags: set[str], on: datetime.date,
+             employee_until: Month | None = None) -> tuple[bool, datetime.date | None, str]:
+    """Resident pooled benefits on `on`: (covered, from, reason naming the rule).
+
+    `employee_until` is the last month the person's employee (or flexible) insurance was paid, as known by `on`:
+    it is earlier cover for RES-7's lapse, and a resident cover that follows it with no gap waits nothing.
+    """
     paid = payments(events)
     payment = paid.get(on.year)
     if payment is None:
@@ -115,17 +178,32 @@ def coverage(policy: Policy, events: list[LedgerEvent], flags: set[str], on: dat
         return False, since, f"WAIT-8: {on.year} is not paid"
     if payment.back_paid:
         return False, None, f"RES-7: {on.year} was paid back afterwards; it covers nothing itself"
-    if payment.in_window:
-        start, reason = datetime.date(on.year, 1, 1), f"WAIT-8: {on.year} paid in the window"
-    elif payment.newborn:
-        start, reason = payment.on, "WAIT-8: a newborn enrolled within six months is covered at once (R7)"
-    elif flags:
-        start, reason = payment.on, f"RES-7: special group ({', '.join(sorted(flags))}) exempt from waiting"
-    else:
-        months = waiting_months(policy, paid, on.year, payment.on)
-        start = (Month.of(payment.on) + months).day(payment.on.day)
-        reason = f"RES-7: enrolled late on {payment.on}, {months} months' wait"
+    start, reason = _cover_start(policy, paid, payment, flags, employee_until)
     return start <= on, start, reason
+
+
+def _cover_start(policy: Policy, paid: dict[int, ResidentContributionPaid], payment: ResidentContributionPaid,
+                 flags: set[str], employee_until: Month | None) -> tuple[datetime.date, str]:
+    year = payment.year
+    begins = max(payment.on, datetime.date(year, 1, 1))
+    last = last_covered_year(paid, year, employee_until)
+    lapsed = last is not None and last < year - 1
+    if payment.newborn:
+        return begins, "WAIT-8: a newborn enrolled within six months is covered at once (R7)"
+    if payment.in_window and not lapsed:
+        return begins, f"WAIT-8: {year} paid in the window"
+    if flags:
+        return begins, f"RES-7: special group ({', '.join(sorted(flags))}) exempt from waiting"
+    if employee_until is not None and employee_until + 1 >= Month.of(begins):
+        return begins, f"RES-7: from employee insurance (paid to {employee_until}) with no gap, no wait"
+    late_from = datetime.date.fromisoformat(policy.parameter("resident_late_enrolment_from", begins).value)
+    if datetime.date(year, 1, 1) < late_from:
+        return begins, f"WAIT-8: {year} paid in the window"
+    months = waiting_months(policy, paid, year, payment.on, employee_until)
+    start = (Month.of(begins) + months).day(begins.day)
+    if payment.in_window:
+        return start, f"RES-7: enrolled after {year - last - 1} lapsed years, {months} months' wait"
+    return start, f"RES-7: enrolled late on {payment.on}, {months} months' wait"
 
 
 def signing_takes_effect(events: Iterable[LedgerEvent], kind: str, on: datetime.date) -> datetime.date:
@@ -159,6 +237,18 @@ def facilities_on(events: Iterable[LedgerEvent], on: datetime.date) -> dict[str,
             else:
                 chronic = list(event.facilities)
     return {"primary": primary, "chronic": chronic}
+
+
+def refund_amount(paid: ResidentContributionPaid) -> Decimal:
+    """REF-3: what the person paid comes back; the subsidies return to the fund, not to them."""
+    return paid.personal_part - paid.assistance_subsidy
+
+
+def check_refund_documents(reason: str, documents: list[str]) -> None:
+    """REF-3, R18: moving out of the province is proved by the hukou's move (death and abroad by REG-5's)."""
+    _, required = REFUND_CANCELLATION.get(reason, (None, ()))
+    if required and not any(d.partition(":")[0] in required for d in documents):
+        raise RuleViolation("REF-3", f"a refund for {reason} needs --document {required[0]}:REF (户口迁出证明)")
 
 
 def refund(events: list[LedgerEvent], reason: str, on: datetime.date) -> ResidentContributionPaid:

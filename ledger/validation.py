@@ -9,13 +9,13 @@ import datetime
 import functools
 from decimal import Decimal, InvalidOperation
 
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from ledger.errors import BadInput
+from ledger.money import FEN, round_fen
 from ledger.month import Month
-
-FEN = Decimal("0.01")
 
 
 def id_number(text: str, field: str = "id_number") -> str:
@@ -42,6 +42,30 @@ def birth_date_of(number: str) -> datetime.date:
 def sex_of(number: str) -> str:
     """The order code's last digit is odd for men, even for women (GB 11643)."""
     return "M" if int(number[16]) % 2 else "F"
+
+
+def division_code(text: str, field: str, on: datetime.date) -> str:
+    """A six-digit administrative division code (GB/T 2260) in force in the year of `on`, from stdnum's table."""
+    code = text.strip()
+    name = division_name(code, on.year) if len(code) == 6 and code.isdigit() else None
+    if name is None:
+        raise BadInput(field, f"{text!r} is not an administrative division code (GB/T 2260) in force in {on.year}")
+    return code
+
+
+@functools.lru_cache(maxsize=4096)
+def division_name(code: str, year: int) -> str | None:
+    """The division's name when `code` names one in force in `year` (stdnum keeps each code's years)."""
+    found = numdb.get("cn/loc").info(code)
+    if len(found) < 2 or "county" not in found[1][1]:
+        return None
+    name = found[1][1]["county"]
+    if name.startswith("["):
+        years, _, name = name[1:].partition("]")
+        first, _, last = years.partition("-")
+        if (first and year < int(first)) or (last and year > int(last)):
+            return None
+    return name
 
 
 def credit_code(text: str, field: str = "code") -> str:
@@ -78,7 +102,7 @@ def money(text: str, field: str = "amount") -> Decimal:
         raise BadInput(field, f"{text!r} must be a non-negative amount")
     if amount != amount.quantize(FEN):
         raise BadInput(field, f"{text!r} has more than two decimal places (fen)")
-    return amount.quantize(FEN)
+    return round_fen(amount)
 
 
 def timestamp(text: str, field: str = "known_at") -> datetime.datetime:

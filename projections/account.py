@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from ledger.account import Movement
-
-ZERO = Decimal("0.00")
+from ledger.money import ZERO
 
 
 def statement(moves: list[Movement], first: datetime.date) -> list[dict[str, Any]]:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ledger.assessment import account_credit
 from ledger.contribution_months import PersonMonth, person_months
 from ledger.deferral import is_deferred
 from ledger.events import LedgerEvent
+from ledger.money import ZERO
 from ledger.month import Month
 from ledger.policy import Policy
 
-ZERO = Decimal("0.00")
 COUNTED = ("paid", "trued-up")
 
 

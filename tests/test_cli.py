@@ -87,7 +87,7 @@ def test_a_refusal_exits_1_naming_the_rule_and_writes_nothing(yibao, store_url, 
 def test_changing_a_cancelled_person_is_refused_with_reg_5(yibao, store_url, make_id, make_code):
     _, number = setup_employer_and_person(yibao, make_id, make_code)
     assert yibao("person", "cancel", "--id", number, "--reason", "death", "--on", "2024-06-10",
-                 "--document", "死亡证明-118").exit_code == 0
+                 "--document", "death-certificate:死亡证明-118").exit_code == 0
     result = yibao("person", "change", "--id", number, "--set", "phone=139", "--on", "2024-07-01")
     assert result.exit_code == 1 and "REG-5:" in result.output
 
@@ -119,7 +119,8 @@ def test_timeline_known_at_shows_exactly_the_events_recorded_before(yibao, make_
 def test_status_json_has_the_contract_fields_and_answers_as_known_at(yibao, make_id, make_code):
     _, number = setup_employer_and_person(yibao, make_id, make_code)
     between = datetime.datetime.now(datetime.timezone.utc).isoformat()
-    assert yibao("person", "cancel", "--id", number, "--reason", "abroad", "--on", "2024-06-01").exit_code == 0
+    assert yibao("person", "cancel", "--id", number, "--reason", "abroad", "--on", "2024-06-01",
+                 "--document", "settled-abroad:定居证明-7").exit_code == 0
     then = json.loads(yibao("status", number, "--on", "2024-07-01", "--known-at", between, "--json").output)
     now = json.loads(yibao("status", number, "--on", "2024-07-01", "--json").output)
     assert then["id_number"] == number and then["on"] == "2024-07-01"

@@ -87,3 +87,16 @@ def test_refund_and_maternity_commands(yibao, store_url, make_id):
     assert refused.exit_code == 1 and "MAT-1:" in refused.output
     assert stored_event_count(store_url) == before
     assert json.loads(yibao("maternity", "show", number, "--json").output) == []
+
+
+def test_trf_1_region_codes_are_division_codes_and_a_ningxia_one_is_refused(yibao, make_id):
+    number = flexible_paying(yibao, make_id)
+    bad = yibao("person", "transfer-in", "--id", number, "--from-region", "123456", "--months", "3",
+                "--balance", "0", "--on", "2024-03-02")
+    assert bad.exit_code == 2 and "from-region: '123456' is not an administrative division code" in bad.output
+    inside = yibao("person", "transfer-in", "--id", number, "--from-region", "640200", "--months", "24",
+                   "--balance", "0", "--on", "2024-03-02")
+    assert inside.exit_code == 1 and "TRF-1: 640200 is in Ningxia" in inside.output
+    moved = yibao("person", "change", "--id", number, "--set", "area=640205", "--on", "2024-05-01")
+    assert moved.exit_code == 0
+    assert yibao("person", "change", "--id", number, "--set", "area=640204", "--on", "2024-06-01").exit_code == 2

@@ -36,7 +36,8 @@ def test_resident_commands(yibao, store_url, make_id, tmp_path):
                               "--json").output)
     assert [r["id_number"] for r in unpaid] == [student]
     assert yibao("resident", "pay", "--id", parent, "--year", "2025", "--on", "2024-10-08").exit_code == 0
-    refunded = yibao("refund", "request", "--id", parent, "--reason", "abroad", "--on", "2024-12-01")
+    refunded = yibao("refund", "request", "--id", parent, "--reason", "abroad", "--on", "2024-12-01",
+                     "--document", "settled-abroad:定居证明-1")
     assert refunded.exit_code == 0 and "refunded 400.00 for the resident year 2025" in refunded.output
     status = json.loads(yibao("status", parent, "--on", "2024-03-01", "--json").output)
     assert status["benefits"]["scheme"] == "resident" and len(status["facilities"]["chronic"]) == 3

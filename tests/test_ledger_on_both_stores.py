@@ -133,7 +133,8 @@ def test_status_as_known_at_a_moment_ignores_what_was_recorded_later(ledger, mak
     number = make_id()
     register_person(ledger, number)
     between = datetime.datetime.now(datetime.timezone.utc)
-    ledger.cancel_person(id_number=number, reason="death", on=D(2024, 5, 1), operator="c")
+    ledger.cancel_person(id_number=number, reason="death", on=D(2024, 5, 1), operator="c",
+                         documents=["hukou-cancellation:注销-1"])
     events = ledger.person_history(number)
     assert status(events, D(2024, 6, 1), between)["registered"] is True
     assert status(events, D(2024, 6, 1), datetime.datetime.now(datetime.timezone.utc))["registered"] is False
@@ -153,3 +154,35 @@ def test_two_clerks_changing_one_person_at_once_the_second_writes_nothing(store_
     finally:
         other.close()
     assert [e.operator for e in ledger.person_history(number)] == ["clerk01", "a"]
+
+
+def test_reg_5_e12_r14_a_cancellation_without_the_document_its_reason_needs_is_refused(ledger, make_id):
+    number = make_id()
+    register_person(ledger, number)
+    for reason, wrong in (("death", ["死亡证明-118"]), ("missing", []), ("abroad", ["court-declaration:判决-1"])):
+        with pytest.raises(RuleViolation, match=f"REG-5: a cancellation for {reason} needs --document"):
+            ledger.cancel_person(id_number=number, reason=reason, on=D(2024, 6, 10), operator="c", documents=wrong)
+    assert len(ledger.person_history(number)) == 1
+    ledger.cancel_person(id_number=number, reason="death", on=D(2024, 6, 10), operator="c",
+                         documents=["hukou-cancellation:注销-118"])
+    assert not ledger.find_person(number).state_on(D(2024, 6, 10)).registered
+
+
+def test_reg_2_a_registration_dated_before_the_first_is_refused_and_history_stands(ledger, make_id):
+    number = make_id()
+    register_person(ledger, number, on=D(2024, 3, 1))
+    with pytest.raises(RuleViolation, match="REG-2: .* is registered from 2024-03-01: only a registration "
+                                            "cancelled before 2024-01-01 registers again"):
+        ledger.register_person(id_number=number, name="另一人", sex="M", scheme="resident", on=D(2024, 1, 1),
+                               hukou="宁夏银川", operator="c")
+    state = ledger.find_person(number).state_on(D(2024, 2, 1))
+    assert (state.registered, len(ledger.person_history(number))) == (False, 1)
+
+
+def test_reg_2_aud_2_a_wrong_registration_date_is_corrected_then_registered_again(ledger, make_id):
+    number = make_id()
+    register_person(ledger, number, on=D(2024, 3, 1))
+    ledger.correct_person(id_number=number, seq=1, reason="the form says 1 January", on=D(2024, 3, 5), operator="c")
+    register_person(ledger, number, on=D(2024, 1, 1))
+    state = ledger.find_person(number).state_on(D(2024, 2, 1))
+    assert (state.registered, state.registered_on, state.name, state.sex) == (True, D(2024, 1, 1), "马明", "M")

@@ -201,6 +201,22 @@ def test_e32_trf_1_acc_4_a_transfer_brings_months_and_balance_and_a_transfer_out
                                                   operator=OP, documents=[])
 
 
+def test_trf_1_e33_a_move_within_ningxia_is_no_transfer_but_a_change_of_insured_area(ledger, make_id):
+    number = flexible_from_march(ledger, make_id)
+    recorded = len(ledger.person_history(number))
+    with pytest.raises(RuleViolation, match="TRF-1: 640200 is in Ningxia: a move within Ningxia is no transfer"):
+        ledger.transfer_in(id_number=number, from_region="640200", months=24, balance=Decimal("0.00"),
+                           on=D(2024, 3, 2), operator=OP)
+    with pytest.raises(RuleViolation, match="TRF-1: 640100 is in Ningxia"):
+        ledger.transfer_out(id_number=number, to_region="640100", on=D(2024, 6, 30), operator=OP)
+    with pytest.raises(RuleViolation, match="TRF-1: 610100 is outside Ningxia"):
+        ledger.change_person(id_number=number, changes={"area": "610100"}, on=D(2024, 5, 1), operator=OP)
+    assert len(ledger.person_history(number)) == recorded
+    ledger.change_person(id_number=number, changes={"area": "640205"}, on=D(2024, 5, 1), operator=OP)
+    assert ledger.find_person(number).state_on(D(2024, 5, 1)).area == "640205"
+    assert contribution_months(ledger.person_history(number), {}, D(2024, 5, 1))["transferred_in"] == 0
+
+
 # -- RET-1 (E30) --------------------------------------------------------------------------------
 
 def test_e30_ret_1_short_of_the_minimum_benefits_start_the_month_after_the_back_payment(ledger, make_id):

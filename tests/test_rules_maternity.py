@@ -40,13 +40,50 @@ def mother_and_colleague(ledger, make_code, make_id, skip=()):
 def test_mat_2_mat_5_fourteen_continuous_months_pay_the_allowance_from_the_employers_bases(ledger, make_code,
                                                                                           make_id):
     _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
-    payments = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                                      operator=OP, documents=ALLOWANCE_DOCUMENTS)
-    # the employer's twelve months to February 2025: bases 6000 and 9000, average 7500; 7500 / 30 x 158 days
-    assert payments == [("allowance", Decimal("39500.00"), "2025-02-10+158d"),
-                        ("delivery-package", Decimal("3000.00"), "2025-02")]
-    claim = next(e for e in ledger.person_history(mother) if type(e).__name__ == "MaternityClaimed")
-    assert (claim.continuous_months, claim.average_base, claim.leave_days) == (14, Decimal("7500.00"), 158)
+    claim, average = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10),
+                                            on=D(2025, 3, 1), operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    # the employer's previous calendar year, 2024: bases 6000 and 9000, average 7500; 7500 / 30 x 158 days
+    assert claim.payments == [("allowance", Decimal("39500.00"), "2025-02-10+158d")]
+    assert str(average) == "2024-01..2024-12 (24 person-months)"
+    claimed = next(e for e in ledger.person_history(mother) if type(e).__name__ == "MaternityClaimed")
+    assert (claimed.continuous_months, claimed.average_base, claimed.leave_days) == (14, Decimal("7500.00"), 158)
+    assert claimed.averaged == "2024-01..2024-12 (24 person-months)"
+
+
+def test_mat_5_e47_the_allowance_averages_the_employers_previous_calendar_year_by_default(ledger, make_code,
+                                                                                         make_id):
+    code, mother, colleague = mother_and_colleague(ledger, make_code, make_id)
+    # the colleague's base for 2025 is higher: the previous year (2024) is what counts, not the months to the birth
+    newcomer = make_id()
+    ledger.register_person(id_number=newcomer, name="马强", sex="M", scheme="employee", on=D(2025, 1, 2),
+                           employer=code, operator=OP)
+    declare(ledger, code, 2025, {newcomer: "24000"}, on=D(2025, 1, 6))
+    contributions.assess_month(ledger, month=Month(2025, 1), employer_code=code, operator=OP)
+    claim, average = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10),
+                                            on=D(2025, 3, 1), operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    assert (average.amount, str(average.first), str(average.last)) == (Decimal("7500.00"), "2024-01", "2024-12")
+    ledger.set_policy_parameter(name="maternity_average_period", value="12-months-to-birth",
+                                effective_from=D(1999, 1, 1), on=D(2025, 3, 2), operator=OP)
+    from ledger.maternity import employer_average_base
+
+    twelve = employer_average_base(ledger.policy, ledger._staff_months(code), code, D(2025, 2, 10))
+    # 2024-03..2025-02: 24 months of 6000 and 9000, and the newcomer's January at the ceiling
+    assert (str(twelve.first), str(twelve.last), twelve.person_months) == ("2024-03", "2025-02", 25)
+    assert twelve.amount > Decimal("7500.00")
+
+
+def test_mat_5_an_employer_without_a_previous_year_averages_the_months_it_has(ledger, make_code, make_id):
+    from ledger.contribution_months import PersonMonth
+    from ledger.maternity import employer_average_base
+
+    def month(text, base):
+        return PersonMonth(month=Month.parse(text), scheme="employee", employer="X", base=Decimal(base),
+                           employer_part=Decimal(0), personal_part=Decimal(0), total=Decimal(0), basis="declared",
+                           reference_year=2024, notice="n", due_on=D(2025, 1, 31))
+
+    average = employer_average_base(ledger.policy, [month("2025-01", "5000"), month("2025-02", "7000")], "X",
+                                    D(2025, 2, 10))
+    assert (average.amount, str(average)) == (Decimal("6000.00"), "2025-01..2025-02 (2 person-months)")
 
 
 def test_mat_5_a_run_broken_nine_months_before_the_birth_is_refused_with_the_count(ledger, make_code, make_id):
@@ -62,28 +99,87 @@ def test_mat_3_a_mans_nursing_subsidy_needs_his_spouses_discharge_record(ledger,
     with pytest.raises(RuleViolation, match="MAT-3: a nursing-subsidy claim needs spouse-discharge-record"):
         ledger.claim_maternity(id_number=colleague, kind="nursing-subsidy", birth=D(2025, 2, 10), on=D(2025, 3, 1),
                                operator=OP, documents={"form": "申报表-2", "card": "社保卡"})
-    payments = ledger.claim_maternity(id_number=colleague, kind="nursing-subsidy", birth=D(2025, 2, 10),
+    claim, _ = ledger.claim_maternity(id_number=colleague, kind="nursing-subsidy", birth=D(2025, 2, 10),
                                       on=D(2025, 3, 1), operator=OP,
                                       documents={"form": "申报表-2", "card": "社保卡", "spouse-discharge-record": "出院-9"})
-    assert payments == [("nursing-subsidy", Decimal("6250.00"), "2025-02-10+25d")]  # 7500 / 30 x 25
+    assert claim.payments == [("nursing-subsidy", Decimal("6250.00"), "2025-02-10+25d")]  # 7500 / 30 x 25
 
 
-def test_mat_3_the_same_birth_is_not_paid_twice(ledger, make_code, make_id):
+def test_mat_3_e48_the_allowance_is_a_womans_and_the_subsidies_a_mans(ledger, make_code, make_id):
+    _, mother, colleague = mother_and_colleague(ledger, make_code, make_id)
+    before = {n: len(ledger.person_history(n)) for n in (mother, colleague)}
+    with pytest.raises(RuleViolation, match="MAT-3: the allowance is an insured woman's benefit"):
+        ledger.claim_maternity(id_number=colleague, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    with pytest.raises(RuleViolation, match="MAT-3: the delivery is an insured woman's benefit"):
+        ledger.claim_maternity(id_number=colleague, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    for kind, papers in (("nursing-subsidy", {"spouse-discharge-record": "出院-9"}),
+                         ("male-subsidy", {"spouse-discharge-record": "出院-9", "spouse-unemployed": "承诺书"})):
+        with pytest.raises(RuleViolation, match=f"MAT-3: the {kind} is an insured man's benefit"):
+            ledger.claim_maternity(id_number=mother, kind=kind, birth=D(2025, 2, 10), on=D(2025, 3, 1), operator=OP,
+                                   documents={"form": "申报表-2", "card": "社保卡", **papers})
+    assert {n: len(ledger.person_history(n)) for n in (mother, colleague)} == before
+
+
+def test_mat_3_e48_one_delivery_gives_one_allowance_an_overlapping_leave_is_refused(ledger, make_code, make_id):
     _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
-    claim = dict(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1), operator=OP,
-                 documents=ALLOWANCE_DOCUMENTS)
-    ledger.claim_maternity(**claim)
-    with pytest.raises(RuleViolation, match="MAT-3: the allowance for the birth of 2025-02-10 is paid already"):
-        ledger.claim_maternity(**claim)
+    ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2024, 12, 1), on=D(2025, 3, 1), operator=OP,
+                           documents=ALLOWANCE_DOCUMENTS)
+    before = len(ledger.person_history(mother))
+    with pytest.raises(RuleViolation, match="MAT-3: an allowance for the birth of 2024-12-01 already pays the leave "
+                                            "2024-12-01..2025-05-07"):
+        ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 22), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)  # 83 days later
+    assert len(ledger.person_history(mother)) == before
 
 
-def test_mat_4_a_delivery_elsewhere_in_ningxia_without_signing_pays_half_the_package(ledger, make_code, make_id):
+def test_mat_3_a_reversed_allowance_no_longer_blocks_a_claim_for_its_leave(ledger, make_code, make_id):
     _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
-    payments = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                                      operator=OP, documents=ALLOWANCE_DOCUMENTS, elsewhere_unsigned=True,
-                                      leave_days=173)
-    assert payments == [("allowance", Decimal("43250.00"), "2025-02-10+173d"),
-                        ("delivery-package", Decimal("1500.00"), "2025-02")]
+    ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2024, 12, 1), on=D(2025, 3, 1), operator=OP,
+                           documents=ALLOWANCE_DOCUMENTS)
+    paid = next(e for e in ledger.person_history(mother) if type(e).__name__ == "BenefitPaid")
+    ledger.correct_person(id_number=mother, seq=paid.originator_version, reason="wrong birth date", on=D(2025, 3, 2),
+                          operator=OP)
+    claim, _ = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 5), on=D(2025, 3, 3),
+                                      operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    assert claim.payments[0][0] == "allowance"
+
+
+def test_mat_4_mat_5_e47_below_the_minimum_months_the_delivery_is_still_paid_only_the_allowance_is_not(
+        ledger, make_code, make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id, skip=("2024-05",))
+    with pytest.raises(RuleViolation, match="MAT-5: 9 continuous months, 12 required"):
+        ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    claim, average = ledger.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10),
+                                            on=D(2025, 3, 1), operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    assert (claim.payments, average) == ([("delivery-package", Decimal("3000.00"), "2025-02")], None)
+
+
+def test_mat_4_e50_a_delivery_elsewhere_in_ningxia_without_signing_pays_half_the_package(ledger, make_code, make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
+    claim, _ = ledger.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                                      operator=OP, documents=ALLOWANCE_DOCUMENTS, elsewhere_unsigned=True)
+    assert claim.payments == [("delivery-package", Decimal("1500.00"), "2025-02")]
+    allowance, _ = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                                          operator=OP, documents=ALLOWANCE_DOCUMENTS, leave_days=173)
+    assert allowance.payments == [("allowance", Decimal("43250.00"), "2025-02-10+173d")]  # no package inside
+    with pytest.raises(RuleViolation, match="MAT-3: the delivery-package for the birth of 2025-02-10 is paid already"):
+        ledger.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 2),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+
+
+def test_mat_4_e49_an_emergency_delivery_at_a_non_designated_hospital_needs_the_bill_list_and_record(
+        ledger, make_code, make_id):
+    _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
+    with pytest.raises(RuleViolation, match=r"MAT-3: an emergency delivery claim \(E49\) needs bill .*cost-list"):
+        ledger.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1),
+                               operator=OP, documents=ALLOWANCE_DOCUMENTS, emergency=True)
+    claim, _ = ledger.claim_maternity(
+        id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1), operator=OP, emergency=True,
+        documents={"form": "申报表-3", "card": "社保卡", "bill": "票据-1", "cost-list": "清单-1", "medical-record": "病历-1"})
+    assert claim.payments == [("delivery-package", Decimal("3000.00"), "2025-02")]
 
 
 def test_mat_1_only_an_employee_paying_normally_within_family_planning_is_eligible(ledger, make_code, make_id):
@@ -94,7 +190,8 @@ def test_mat_1_only_an_employee_paying_normally_within_family_planning_is_eligib
     with pytest.raises(RuleViolation, match="MAT-1: the birth is outside family-planning policy"):
         ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 1, 10), on=D(2025, 3, 1),
                                operator=OP, documents=ALLOWANCE_DOCUMENTS, family_planning=False)
-    worker = flexible(ledger, make_id, on=D(2024, 3, 1))
+    worker = make_id(sex="F")
+    ledger.register_person(id_number=worker, name="丁燕", sex="F", scheme="flexible", on=D(2024, 3, 1), operator=OP)
     with pytest.raises(RuleViolation, match="MAT-1: maternity benefits are for the employee scheme"):
         ledger.claim_maternity(id_number=worker, kind="allowance", birth=D(2024, 6, 1), on=D(2024, 7, 1),
                                operator=OP, documents=ALLOWANCE_DOCUMENTS)
@@ -136,7 +233,7 @@ def paid_flexible_year(ledger, make_id):
 
 def test_ref_1_a_flexible_person_who_died_in_june_with_no_benefit_used_has_the_pooled_part_refunded(ledger, make_id):
     number = paid_flexible_year(ledger, make_id)
-    ledger.cancel_person(id_number=number, reason="death", on=D(2024, 6, 12), operator=OP, documents=["死亡证明-5"])
+    ledger.cancel_person(id_number=number, reason="death", on=D(2024, 6, 12), operator=OP, documents=["death-certificate:死亡证明-5"])
     year, months, amount = ledger.request_refund(id_number=number, reason="death", on=D(2024, 6, 20), operator=OP)
     assert (year, len(months), amount) == (2024, 12, Decimal("3494.16"))  # 12 x 4853.00 x 6 %
     with pytest.raises(RuleViolation, match="REF-1: 2024 was refunded already"):

@@ -93,17 +93,17 @@ def test_reg_4_an_employer_that_owes_nothing_is_cancelled():
 
 def test_reg_5_a_cancelled_person_cannot_be_changed():
     person = a_person()
-    person.cancel(reason="death", on=D(2024, 6, 10), operator="c", documents=["死亡证明-118"])
+    person.cancel(reason="death", on=D(2024, 6, 10), operator="c", documents=["death-certificate:死亡证明-118"])
     with pytest.raises(RuleViolation, match=r"REG-5: .* was cancelled \(death\) on 2024-06-10"):
         person.change(changes={"address": "x"}, reason=None, on=D(2024, 7, 1), operator="c", documents=[])
 
 
 def test_reg_5_cancellation_records_reason_and_document():
     person = a_person()
-    person.cancel(reason="abroad", on=D(2024, 6, 10), operator="c", documents=["出境定居证明-7"])
+    person.cancel(reason="abroad", on=D(2024, 6, 10), operator="c", documents=["settled-abroad:出境定居证明-7"])
     state = person.state_on(D(2024, 6, 10))
     assert (state.registered, state.cancelled_reason) == (False, "abroad")
-    assert person.history[-1].documents == ["出境定居证明-7"]
+    assert person.history[-1].documents == ["settled-abroad:出境定居证明-7"]
 
 
 def test_reg_5_a_cancelled_person_registers_again_on_the_same_stream():

@@ -11,7 +11,7 @@ from ledger import contributions, files
 from ledger.errors import BadInput, RuleViolation
 from ledger.month import Month
 from tests.test_rules_contributions import OP, declare, pay
-from tests.test_rules_eligibility import outlook
+from tests.test_rules_eligibility import outlook, pay_months
 
 D = datetime.date
 
@@ -54,6 +54,28 @@ def test_res_1_students_register_through_their_school_all_or_nothing(ledger, mak
         files.student_rows(f"id_number,name,sex\n{third},田勇,F\n".encode())
 
 
+def test_res_1_r7_a_newborn_is_one_within_the_policys_enrolment_months(ledger, make_id):
+    ledger.set_policy_parameter(name="newborn_enrolment_months", value="3", effective_from=D(1999, 1, 1),
+                                on=D(2024, 8, 1), operator=OP)
+    resident(ledger, make_id, birth=D(2024, 4, 20), on=D(2024, 8, 21))  # four months old: no birth certificate
+    with pytest.raises(RuleViolation, match="RES-1: a newborn registers with the birth certificate"):
+        resident(ledger, make_id, birth=D(2024, 5, 22), on=D(2024, 8, 21))
+
+
+def test_con_7_res_3_every_rounding_of_money_is_half_up_to_the_fen():
+    from ledger.bases import Reference, clamp_base
+    from ledger.money import round_fen
+    from ledger.policy import Parameter, Policy
+    from ledger.resident import amounts
+
+    assert (round_fen(Decimal("0.125")), round_fen(Decimal("0.135"))) == (Decimal("0.13"), Decimal("0.14"))
+    defaults = Policy.defaults()
+    policy = defaults.with_published([Parameter("resident_personal_part", "380.125", D(2026, 1, 1), "t", False)], [])
+    assert amounts(policy, 2026, set())[1] == Decimal("380.13")  # a bare quantize would give 380.12
+    reference = Reference(2024, Decimal("103200"))
+    assert clamp_base(defaults, reference, Month(2025, 3), Decimal("6000.125")) == Decimal("6000.13")
+
+
 # -- RES-2, RES-3 -------------------------------------------------------------------------------
 
 def test_res_2_res_3_a_hardship_flag_has_its_personal_part_paid_by_assistance(ledger, make_id):
@@ -68,6 +90,31 @@ def test_res_2_res_3_a_hardship_flag_has_its_personal_part_paid_by_assistance(le
         ledger.end_hardship(id_number=poor, kind="低保", on=D(2024, 9, 1), operator=OP)
     with pytest.raises(RuleViolation, match="RES-3: 2024 is paid already"):
         ledger.pay_resident(id_number=other, year=2024, on=D(2023, 11, 8), operator=OP)
+
+
+def test_res_2_r9_every_group_can_be_flagged_and_its_share_comes_from_policy(ledger, make_id):
+    from ledger.resident import HARDSHIP_GROUPS
+
+    assert [g.name for g in HARDSHIP_GROUPS] == [
+        "城乡特困供养人员", "二级以上重残人员", "三级中度残疾人员", "无城镇职工基本医疗保险的离休干部遗孀", "重点优抚对象",
+        "高龄低收入老年人", "农村建档立卡贫困人口", "防止返贫监测对象", "低保对象", "孤儿"]
+    for group in HARDSHIP_GROUPS:
+        number = resident(ledger, make_id)
+        ledger.flag_hardship(id_number=number, kind=group.kind, body="民政", on=D(2023, 8, 1), operator=OP)
+        share = ledger.policy.decimal(group.share, D(2024, 1, 1))
+        assert ledger.pay_resident(id_number=number, year=2024, on=D(2023, 10, 8), operator=OP)[3] == 400 * share
+    ledger.set_policy_parameter(name="resident_assistance_share_moderate_disability", value="0.70",
+                                effective_from=D(2024, 1, 1), on=D(2024, 6, 1), operator=OP)
+    number = resident(ledger, make_id)
+    ledger.flag_hardship(id_number=number, kind="三级残疾", body="残联", on=D(2024, 8, 1), operator=OP)
+    assert ledger.pay_resident(id_number=number, year=2025, on=D(2024, 10, 8), operator=OP)[3] == Decimal("280.00")
+
+
+def test_res_2_r9_a_widow_with_employee_insurance_is_not_flagged(ledger, make_id):
+    number = make_id(sex="F")
+    ledger.register_person(id_number=number, name="马芳", sex="F", scheme="flexible", on=D(2024, 1, 5), operator=OP)
+    with pytest.raises(RuleViolation, match="RES-2: 离休干部遗孀 is a group for a widow without employee insurance"):
+        ledger.flag_hardship(id_number=number, kind="离休干部遗孀", body="老干部局", on=D(2024, 2, 1), operator=OP)
 
 
 # -- WAIT-8 (R7, R15) ---------------------------------------------------------------------------
@@ -144,6 +191,52 @@ def test_res_7_a_lapse_of_four_years_waits_at_least_six_months_and_special_group
     assert allowed.pooled and allowed.reason.startswith("RES-7: special group")
 
 
+def test_res_7_a_lapsed_year_then_a_payment_inside_the_window_still_waits_three_months(ledger, make_id):
+    number = resident(ledger, make_id)
+    ledger.pay_resident(id_number=number, year=2024, on=D(2023, 10, 1), operator=OP)  # 2025 lapses
+    ledger.pay_resident(id_number=number, year=2026, on=D(2025, 10, 10), operator=OP)  # inside 2026's window
+    january, _ = outlook(ledger, number, D(2026, 1, 2))
+    assert (january.pooled, january.pooled_from) == (False, D(2026, 4, 1))
+    assert january.reason == "RES-7: enrolled after 1 lapsed years, 3 months' wait"
+    assert outlook(ledger, number, D(2026, 4, 1))[0].pooled is True
+
+
+def test_res_7_two_lapsed_years_before_a_window_payment_wait_four_months_and_a_year_paid_back_one_less(
+        ledger, make_id):
+    lapsed, paid_back = resident(ledger, make_id), resident(ledger, make_id)
+    for number in (lapsed, paid_back):
+        ledger.pay_resident(id_number=number, year=2023, on=D(2022, 10, 1), operator=OP)  # 2024, 2025 lapse
+    ledger.pay_resident(id_number=paid_back, year=2024, on=D(2025, 9, 20), operator=OP, back_pay=True)
+    for number in (lapsed, paid_back):
+        ledger.pay_resident(id_number=number, year=2026, on=D(2025, 10, 10), operator=OP)
+    assert outlook(ledger, lapsed, D(2026, 1, 2))[0].pooled_from == D(2026, 5, 1)
+    assert outlook(ledger, paid_back, D(2026, 1, 2))[0].pooled_from == D(2026, 4, 1)
+
+
+def test_res_7_newborns_special_groups_and_a_person_from_employee_insurance_with_no_gap_do_not_wait(ledger, make_id):
+    number = make_id()
+    ledger.register_person(id_number=number, name="马红", sex="M", scheme="flexible", on=D(2024, 1, 5), operator=OP)
+    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    pay_months(ledger, number, "2024-01", "2024-12", on=D(2024, 1, 10))
+    ledger.switch_scheme(id_number=number, scheme="resident", on=D(2025, 1, 1), operator=OP)
+    ledger.pay_resident(id_number=number, year=2025, on=D(2025, 1, 20), operator=OP)  # late, but no gap
+    allowed, _ = outlook(ledger, number, D(2025, 1, 21))
+    assert (allowed.pooled, allowed.reason) == (True, "RES-7: from employee insurance (paid to 2024-12) with no gap, "
+                                                      "no wait")
+    gap = make_id()
+    ledger.register_person(id_number=gap, name="马勇", sex="M", scheme="flexible", on=D(2024, 1, 5), operator=OP)
+    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    pay_months(ledger, gap, "2024-01", "2024-06", on=D(2024, 1, 10))
+    ledger.switch_scheme(id_number=gap, scheme="resident", on=D(2025, 1, 1), operator=OP)
+    ledger.pay_resident(id_number=gap, year=2025, on=D(2025, 1, 20), operator=OP)  # July to December uncovered
+    assert outlook(ledger, gap, D(2025, 1, 21))[0].reason == "RES-7: enrolled late on 2025-01-20, 3 months' wait"
+    poor = resident(ledger, make_id)
+    ledger.pay_resident(id_number=poor, year=2024, on=D(2023, 10, 1), operator=OP)
+    ledger.flag_hardship(id_number=poor, kind="低保", body="民政", on=D(2025, 9, 1), operator=OP)
+    ledger.pay_resident(id_number=poor, year=2026, on=D(2025, 10, 10), operator=OP)
+    assert outlook(ledger, poor, D(2026, 1, 2))[0].reason.startswith("RES-7: special group (低保)")
+
+
 # -- RES-4 --------------------------------------------------------------------------------------
 
 def test_res_4_residents_are_classified_registered_paid_or_unpaid_with_a_reason(ledger, make_id):
@@ -153,7 +246,8 @@ def test_res_4_residents_are_classified_registered_paid_or_unpaid_with_a_reason(
     for number in (paid, interrupted, dead):
         ledger.pay_resident(id_number=number, year=2024, on=D(2023, 10, 1), operator=OP)
     ledger.pay_resident(id_number=paid, year=2025, on=D(2024, 10, 1), operator=OP)
-    ledger.cancel_person(id_number=dead, reason="death", on=D(2024, 8, 1), operator=OP)
+    ledger.cancel_person(id_number=dead, reason="death", on=D(2024, 8, 1), operator=OP,
+                         documents=["death-certificate:死亡证明-8"])
     classes = {n: classify(ledger.person_history(n), 2025) for n in (paid, interrupted, dead)}
     assert [(c["status"], c["reason"], c["registered"]) for c in classes.values()] == [
         ("paid", None, True), ("unpaid", "interrupted", True), ("unpaid", "dead", False)]
@@ -217,8 +311,31 @@ def test_ref_3_a_paid_next_year_is_refunded_in_full_before_it_starts_and_not_aft
     leaving, staying = resident(ledger, make_id), resident(ledger, make_id)
     for number in (leaving, staying):
         ledger.pay_resident(id_number=number, year=2025, on=D(2024, 10, 1), operator=OP)
-    assert ledger.request_refund(id_number=leaving, reason="abroad", on=D(2024, 12, 20), operator=OP) == (
+    assert ledger.request_refund(id_number=leaving, reason="abroad", on=D(2024, 12, 20), operator=OP,
+                                 documents=["settled-abroad:定居证明-3"]) == (
         2025, [], Decimal("400.00"))  # the personal part paid; the fiscal subsidy stays with the fund
     assert outlook(ledger, leaving, D(2025, 2, 1))[0].pooled is False
     with pytest.raises(RuleViolation, match="REF-3: the benefit year 2025 started on 2025-01-01"):
         ledger.request_refund(id_number=staying, reason="to-employee", on=D(2025, 1, 5), operator=OP)
+
+
+def test_ref_3_r18_the_refund_and_the_cancellation_are_recorded_together(ledger, make_id):
+    abroad, moving, employed = (resident(ledger, make_id) for _ in range(3))
+    for number in (abroad, moving, employed):
+        ledger.pay_resident(id_number=number, year=2025, on=D(2024, 10, 1), operator=OP)
+    with pytest.raises(RuleViolation, match="REG-5: a cancellation for abroad needs --document settled-abroad"):
+        ledger.request_refund(id_number=abroad, reason="abroad", on=D(2024, 12, 20), operator=OP)
+    with pytest.raises(RuleViolation, match="REF-3: a refund for out-of-province needs --document hukou-moved-out"):
+        ledger.request_refund(id_number=moving, reason="out-of-province", on=D(2024, 12, 20), operator=OP)
+    assert [len(ledger.person_history(n)) for n in (abroad, moving)] == [2, 2]  # nothing written
+    ledger.request_refund(id_number=abroad, reason="abroad", on=D(2024, 12, 20), operator=OP,
+                          documents=["settled-abroad:定居证明-3"])
+    ledger.request_refund(id_number=moving, reason="out-of-province", on=D(2024, 12, 20), operator=OP,
+                          documents=["hukou-moved-out:迁移证-9"])
+    ledger.request_refund(id_number=employed, reason="to-employee", on=D(2024, 12, 20), operator=OP)
+    kinds = {n: [type(e).__name__ for e in ledger.person_history(n)][2:] for n in (abroad, moving, employed)}
+    assert kinds == {abroad: ["ResidentRefunded", "PersonCancelled"], moving: ["ResidentRefunded", "PersonCancelled"],
+                     employed: ["ResidentRefunded", "SchemeSwitched"]}
+    cancelled = {n: ledger.find_person(n).state_on(D(2024, 12, 20)) for n in (abroad, moving, employed)}
+    assert [(c.registered, c.cancelled_reason, c.scheme) for c in cancelled.values()] == [
+        (False, "abroad", "resident"), (False, "left", "resident"), (True, None, "employee")]
