@@ -21,9 +21,12 @@ from commands.options import (
     print_json,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import validation
-from ledger.errors import BadInput
+from ledger.benefits import handlers as benefits
+from ledger.benefits.account import movements
+from ledger.core.errors import BadInput
+from ledger.intake import validation
 from projections.account import statement
 
 
@@ -57,10 +60,10 @@ def spend(ctx, id_number, amount, on, facility, documents, operator):
     spent = validation.money(amount, "amount")
     if spent == 0:
         raise BadInput("amount", "spending 0.00 records nothing")
-    left = ledger_from(ctx).spend(id_number=validation.id_number(id_number, "id"), amount=spent,
-                                  on=effective_date(on), operator=operator,
-                                  facility=validation.text(facility, "facility", required=False),
-                                  documents=document_refs(documents))
+    left = benefits.spend(uow_from(ctx), id_number=validation.id_number(id_number, "id"), amount=spent,
+                          on=effective_date(on), operator=operator,
+                          facility=validation.text(facility, "facility", required=False),
+                          documents=document_refs(documents))
     stdout.print(f"spent {spent}; balance {left}")
 
 
@@ -82,7 +85,7 @@ def statement_command(ctx, id_number, first, last, known_at, as_json):
     number = validation.id_number(id_number, "IDNO")
     until = effective_date(last, "to")
     moment = known_at_moment(known_at)
-    _, moves = ledger_from(ctx).person_outlook(number, until, moment)
+    moves = movements(ledger_from(ctx).view(number, moment), until)
     rows = statement(moves, validation.date(first, "from") if first else datetime.date.min)
     if as_json:
         print_json(rows)

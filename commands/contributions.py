@@ -25,13 +25,13 @@ from commands.options import (
     print_json,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import contributions, files, validation
-from ledger.errors import BadInput
-from ledger.receipt_batch import ReceiptUnmatched
-from ledger.receiving import import_receipts, pay_at_counter
-from ledger.registry import notifications
-from projections.plain import plain
+from ledger.contributions import handlers as contributions
+from ledger.contributions.receiving import import_receipts, pay_at_counter
+from ledger.core.errors import BadInput
+from ledger.intake import files, validation
+from projections.receipts import unmatched_receipts
 
 
 @click.group("contributions")
@@ -61,9 +61,8 @@ def assess(ctx, month, employer, estimate_base, operator):
         yibao contributions assess --month 2024-04 --operator clerk01
     """
     operator = require_operator(operator)
-    ledger = ledger_from(ctx)
     report = contributions.assess_month(
-        ledger, month=validation.month(month), operator=operator,
+        uow_from(ctx), month=validation.month(month), operator=operator,
         employer_code=validation.credit_code(employer, "employer") if employer else None,
         estimate_base=validation.money(estimate_base, "estimate_base") if estimate_base else None,
     )
@@ -99,7 +98,7 @@ def pay(ctx, id_number, month, last, amount, on, operator):
     final = validation.month(last, "to") if last else first
     if final < first:
         raise BadInput("to", f"{final} is before {first}")
-    reason = pay_at_counter(ledger_from(ctx), id_number=validation.id_number(id_number, "id"), first=first,
+    reason = pay_at_counter(uow_from(ctx), id_number=validation.id_number(id_number, "id"), first=first,
                             last=final, amount=received, received_on=effective_date(on), operator=operator)
     if reason:
         stdout.print(f"[yellow]recorded as unmatched[/] {received} from {id_number}: {reason}")
@@ -125,7 +124,7 @@ def import_(ctx, file: Path, operator):
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stdout, transient=True) as progress:
         task = progress.add_task("rows", total=len(receipts))
-        summary = import_receipts(ledger_from(ctx), receipts, digest=files.digest(data), source=file.name,
+        summary = import_receipts(uow_from(ctx), receipts, digest=files.digest(data), source=file.name,
                                   on=datetime.date.today(), operator=operator,
                                   progress=lambda n: progress.advance(task, n))
     stdout.print(f"{summary.rows} rows: {summary.matched} matched, {summary.unmatched} unmatched, "
@@ -144,15 +143,7 @@ def unmatched(ctx, limit, as_json):
 
         yibao contributions unmatched --json
     """
-    ledger = ledger_from(ctx)
-    rows = []
-    for notification in notifications(ledger, ReceiptUnmatched):
-        event = ledger.mapper.to_domain_event(notification)
-        rows.append(plain({"id_number": event.id_number, "month": event.month, "amount": event.amount,
-                           "received_on": event.received_on, "row": event.row, "reason": event.reason,
-                           "recorded_at": event.timestamp}))
-        if len(rows) == limit:
-            break
+    rows = unmatched_receipts(ledger_from(ctx), limit)
     if as_json:
         print_json(rows)
         return
@@ -178,7 +169,7 @@ def close_year(ctx, year, on, operator):
         yibao contributions close-year --year 2024 --on 2025-01-05 --operator clerk01
     """
     operator = require_operator(operator)
-    cancelled = contributions.close_year(ledger_from(ctx), year=year, on=effective_date(on), operator=operator)
+    cancelled = contributions.close_year(uow_from(ctx), year=year, on=effective_date(on), operator=operator)
     stdout.print(f"{cancelled} unpaid flexible months cancelled (CON-5)")
 
 
@@ -197,7 +188,7 @@ def choose_base(ctx, id_number, base, month, operator):
         yibao contributions choose-base --id 640102199003070011 --base 6000 --from 2025-01 --operator clerk01
     """
     operator = require_operator(operator)
-    chosen = ledger_from(ctx).choose_base(id_number=validation.id_number(id_number, "id"),
+    chosen = contributions.choose_base(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
                                           base=validation.money(base, "base"), month=validation.month(month, "from"),
                                           on=datetime.date.today(), operator=operator)
     stdout.print(f"{id_number} contributes on a base of {chosen} from {month}")

@@ -7,14 +7,15 @@ import click
 from commands.options import (
     db_option,
     effective_date,
-    ledger_from,
     on_option,
     operator_option,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import validation
-from ledger.errors import BadInput
+from ledger.audit import handlers as audit
+from ledger.core.errors import BadInput
+from ledger.intake import validation
 
 
 @click.command("correct")
@@ -39,11 +40,10 @@ def command(ctx, id_number, code, seq, reason, on, operator):
     if seq < 1:
         raise BadInput("seq", f"{seq} is not an event number (they start at 1)")
     reason = validation.text(reason, "reason")
-    ledger = ledger_from(ctx)
     if id_number is not None:
-        ledger.correct_person(id_number=validation.id_number(id_number, "id"), seq=seq, reason=reason,
+        audit.correct_person(uow_from(ctx), id_number=validation.id_number(id_number, "id"), seq=seq, reason=reason,
                               on=effective_date(on), operator=operator)
     else:
-        ledger.correct_employer(code=validation.credit_code(code, "code"), seq=seq, reason=reason,
+        audit.correct_employer(uow_from(ctx), code=validation.credit_code(code, "code"), seq=seq, reason=reason,
                                 on=effective_date(on), operator=operator)
     stdout.print(f"event {seq} of {id_number or code} reversed")

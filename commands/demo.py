@@ -8,16 +8,16 @@ import os
 import click
 from rich.progress import Progress
 
-from commands.context import open_ledger
 from commands.months import command as months_command
 from commands.options import stderr, stdout
 from commands.status import command as status_command
 from commands.synthetic import DEMO_OPERATOR, fill_region
 from commands.timeline import command as timeline_command
-from ledger.application import Ledger
-from ledger.errors import BadInput
-from ledger.jobs import Job
-from ledger.storage import DEFAULT_URL
+from ledger.core.errors import BadInput
+from ledger.store.application import Ledger
+from ledger.store.jobs import Job
+from ledger.store.opening import open_ledger
+from ledger.store.storage import DEFAULT_URL
 
 
 @click.command("demo")

@@ -13,8 +13,7 @@ from commands.options import (
     print_json,
     stdout,
 )
-from ledger import history, validation
-from ledger.contribution_months import employers_of
+from ledger.intake import validation
 from projections.diff import changes, month_changes
 from projections.months import month_rows
 from projections.status import status
@@ -41,14 +40,12 @@ def command(ctx, id_number, first, second, on, as_json):
     moments = validation.timestamp(first, "known_at"), validation.timestamp(second, "vs")
     day = effective_date(on)
     ledger = ledger_from(ctx)
-    events = ledger.person_history(number)
+    person = ledger.find_person(number)
     views = []
     for moment in moments:
-        known = history.known_at(events, moment)
-        deferrals = ledger.deferrals(employers_of(known), moment)
-        policy = ledger.policy_at(moment)
-        document = status(events, day, moment, policy=policy, deferrals=deferrals)
-        views.append(({k: v for k, v in document.items() if k not in IGNORED}, month_rows(policy, known, deferrals)))
+        view = ledger.view_of(person, moment)
+        document = status(view, day, moment)
+        views.append(({k: v for k, v in document.items() if k not in IGNORED}, month_rows(view)))
     document = {"id_number": number, "on": day.isoformat(), "known_at": moments[0].isoformat(),
                 "vs": moments[1].isoformat(), "status": changes(views[0][0], views[1][0]),
                 "months": month_changes(views[0][1], views[1][1])}

@@ -12,16 +12,19 @@ from commands.options import (
     documents_option,
     effective_date,
     json_option,
-    ledger_from,
     on_option,
     operator_option,
     parse_settings,
     print_json,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import files, validation
-from ledger.employer import UNIT_TYPES
+from ledger.contributions import handlers as contributions
+from ledger.contributions.arrears import debt_of
+from ledger.intake import files, validation
+from ledger.registration import handlers as registration
+from ledger.registration.rules import UNIT_TYPES
 
 
 @click.group("employer")
@@ -61,8 +64,8 @@ def register(ctx, code, name, unit_type, on, founded, insured_from, address, leg
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
     on_date = effective_date(on)
-    employer = ledger_from(ctx).register_employer(
-        code=code, name=validation.text(name, "name"), unit_type=validation.choice(unit_type, "type", UNIT_TYPES),
+    late = registration.register_employer(
+        uow_from(ctx), code=code, name=validation.text(name, "name"), unit_type=validation.choice(unit_type, "type", UNIT_TYPES),
         on=on_date, founded=validation.date(founded, "founded") if founded else None,
         insured_from=validation.date(insured_from, "insured_from") if insured_from else None,
         address=validation.text(address, "address", required=False),
@@ -71,8 +74,8 @@ def register(ctx, code, name, unit_type, on, founded, insured_from, address, leg
         contact=validation.text(contact, "contact", required=False),
         operator=operator, documents=document_refs(documents),
     )
-    late = " (late: REG-1 registration due within 30 days of founding)" if employer.state_on(on_date).late else ""
-    stdout.print(f"registered employer {code}{late}")
+    note = " (late: REG-1 registration due within 30 days of founding)" if late else ""
+    stdout.print(f"registered employer {code}{note}")
 
 
 EMPLOYER_FIELDS = {
@@ -105,9 +108,9 @@ def change(ctx, code, settings, reason, on, documents, operator):
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
     changes = parse_settings(settings, EMPLOYER_FIELDS)
-    ledger_from(ctx).change_employer(code=code, changes=changes, on=effective_date(on), operator=operator,
-                                     reason=validation.text(reason, "reason", required=False),
-                                     documents=document_refs(documents))
+    registration.change_employer(uow_from(ctx), code=code, changes=changes, on=effective_date(on), operator=operator,
+                                 reason=validation.text(reason, "reason", required=False),
+                                 documents=document_refs(documents))
     stdout.print(f"changed {', '.join(changes)} of employer {code}")
 
 
@@ -128,13 +131,13 @@ def cancel(ctx, code, reason, on, documents, operator):
     """
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
-    ledger_from(ctx).cancel_employer(code=code, reason=validation.text(reason, "reason"), on=effective_date(on),
-                                     operator=operator, documents=document_refs(documents))
+    registration.cancel_employer(uow_from(ctx), code=code, reason=validation.text(reason, "reason"),
+                                 on=effective_date(on), operator=operator, documents=document_refs(documents))
     stdout.print(f"cancelled employer {code}")
 
 
 def staff_change(verb: str, summary: str):
-    """hire and leave share their options; only the ledger method differs."""
+    """hire and leave share their options; only the handler differs."""
 
     @click.option("--code", required=True, metavar="USCC")
     @click.option("--id", "id_number", required=True, metavar="IDNO")
@@ -147,9 +150,8 @@ def staff_change(verb: str, summary: str):
     @click.pass_context
     def run(ctx, code, id_number, month, declared_on, documents, operator):
         operator = require_operator(operator)
-        ledger = ledger_from(ctx)
-        effective = getattr(ledger, verb)(
-            code=validation.credit_code(code, "code"), id_number=validation.id_number(id_number, "id"),
+        effective = getattr(contributions, verb)(
+            uow_from(ctx), code=validation.credit_code(code, "code"), id_number=validation.id_number(id_number, "id"),
             month=validation.month(month, "month"), declared_on=effective_date(declared_on, "declared_on"),
             operator=operator, documents=document_refs(documents),
         )
@@ -190,9 +192,9 @@ def declare_bases(ctx, code, year, path: Path, on, operator):
     operator = require_operator(operator)
     data = path.read_bytes()
     rows = files.wage_rows(data)
-    report = ledger_from(ctx).declare_bases(code=validation.credit_code(code, "code"), year=year, rows=rows,
-                                            file_digest=files.digest(data), on=effective_date(on),
-                                            operator=operator, documents=[path.name])
+    report = contributions.declare_bases(uow_from(ctx), code=validation.credit_code(code, "code"), year=year,
+                                         rows=rows, file_digest=files.digest(data), on=effective_date(on),
+                                         operator=operator, documents=[path.name])
     stdout.print(f"{len(rows)} bases declared for {year}; {report.reassessed} provisional months re-assessed (CON-4)")
 
 
@@ -213,8 +215,8 @@ def defer(ctx, code, month, months, on, documents, operator):
         yibao employer defer --code 91640100MA76A1B2CR --from 2024-06 --months 6 --document 缓缴协议-2024-09 --operator clerk01
     """
     operator = require_operator(operator)
-    ledger_from(ctx).defer(code=validation.credit_code(code, "code"), month=validation.month(month, "from"),
-                           months=months, on=effective_date(on), operator=operator, documents=document_refs(documents))
+    contributions.defer(uow_from(ctx), code=validation.credit_code(code, "code"), month=validation.month(month, "from"),
+                        months=months, on=effective_date(on), operator=operator, documents=document_refs(documents))
     stdout.print(f"{code} may defer {months} months from {month}")
 
 
@@ -232,7 +234,7 @@ def arrears(ctx, code, on, as_json):
         yibao employer arrears --code 91640100MA76A1B2CR --on 2024-12-31 --json
     """
     day = effective_date(on)
-    debt = ledger_from(ctx).employer_debt(validation.credit_code(code, "code"), day)
+    debt = debt_of(uow_from(ctx), validation.credit_code(code, "code"), day)
     document = {"code": code, "on": day.isoformat(), "owed": str(debt.owed), "arrears": str(debt.arrears),
                 "deferred": str(debt.deferred)}
     if as_json:

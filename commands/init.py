@@ -6,9 +6,9 @@ import os
 
 import click
 
-from commands.context import open_ledger
 from commands.options import stdout
-from ledger.storage import DEFAULT_URL
+from ledger.store.opening import open_ledger
+from ledger.store.storage import DEFAULT_URL
 
 
 @click.command("init")

@@ -27,7 +27,7 @@ from commands import (
     timeline,
 )
 from commands.options import stderr
-from ledger.errors import LedgerError
+from ledger.core.errors import LedgerError
 
 
 class LedgerGroup(click.Group):

@@ -15,11 +15,13 @@ from commands.options import (
     print_json,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import validation
-from ledger.errors import BadInput
-from ledger.maternity import DOCUMENT_NAMES, KINDS
-from ledger.maternity_events import BenefitPaid, MaternityClaimed
+from ledger.core.errors import BadInput
+from ledger.intake import validation
+from ledger.maternity import handlers as maternity
+from ledger.maternity.events import BenefitPaid, MaternityClaimed
+from ledger.maternity.rules import DOCUMENT_NAMES, KINDS
 from projections.plain import plain
 
 
@@ -58,8 +60,8 @@ def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, emergency
             --document form:申报表-118 --document card:社保卡 --document discharge-record:出院-2027-0611 --operator clerk01
     """
     operator = require_operator(operator)
-    claimed, average = ledger_from(ctx).claim_maternity(
-        id_number=validation.id_number(id_number, "id"), kind=validation.choice(kind, "kind", KINDS),
+    claimed, average = maternity.claim(
+        uow_from(ctx), id_number=validation.id_number(id_number, "id"), kind=validation.choice(kind, "kind", KINDS),
         birth=validation.date(birth, "birth"), on=effective_date(on), operator=operator,
         documents=_documents(documents), leave_days=leave_days, elsewhere_unsigned=elsewhere_unsigned,
         family_planning=not outside_family_planning, emergency=emergency,
@@ -92,9 +94,9 @@ def show(ctx, id_number, as_json):
 
         yibao maternity show 640102198506120020 --json
     """
-    events = ledger_from(ctx).person_history(validation.id_number(id_number, "IDNO"))
+    view = ledger_from(ctx).view(validation.id_number(id_number, "IDNO"))
     rows = []
-    for event in events:
+    for event in view.events:
         if isinstance(event, MaternityClaimed):
             rows.append(plain({"seq": event.originator_version, "type": "claim", "kind": event.kind,
                                "birth": event.birth, "continuous_months": event.continuous_months,

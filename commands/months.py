@@ -14,8 +14,7 @@ from commands.options import (
     print_json,
     stdout,
 )
-from ledger import validation
-from ledger.contribution_months import employers_of
+from ledger.intake import validation
 from projections.months import month_rows
 
 
@@ -34,9 +33,7 @@ def command(ctx, id_number, year, known_at, as_json):
         yibao months 640102199003070011 --year 2024 --json
     """
     moment = known_at_moment(known_at)
-    ledger = ledger_from(ctx)
-    events = ledger.person_history(validation.id_number(id_number, "IDNO"), moment)
-    rows = month_rows(ledger.policy_at(moment), events, ledger.deferrals(employers_of(events), moment), year)
+    rows = month_rows(ledger_from(ctx).view(validation.id_number(id_number, "IDNO"), moment), year)
     if as_json:
         print_json(rows)
         return

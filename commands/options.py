@@ -10,11 +10,12 @@ from typing import Any, Callable
 import click
 from rich.console import Console
 
-from commands.context import open_ledger
-from ledger import validation
-from ledger.application import Ledger
-from ledger.errors import BadInput
-from ledger.storage import DEFAULT_URL
+from ledger.core.errors import BadInput
+from ledger.intake import validation
+from ledger.store.application import Ledger
+from ledger.store.opening import open_ledger
+from ledger.store.storage import DEFAULT_URL
+from ledger.store.unit_of_work import UnitOfWork
 
 stdout = Console()
 stderr = Console(stderr=True)
@@ -39,6 +40,11 @@ def ledger_from(ctx: click.Context) -> Ledger:
         obj["ledger"] = open_ledger(url)
         ctx.find_root().call_on_close(obj["ledger"].close)
     return obj["ledger"]
+
+
+def uow_from(ctx: click.Context) -> UnitOfWork:
+    """A unit of work on this invocation's ledger: what one command reads and records."""
+    return ledger_from(ctx).unit_of_work()
 
 
 def operator_option(command: Callable) -> Callable:

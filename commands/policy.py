@@ -21,11 +21,14 @@ from commands.options import (
     print_json,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import validation
-from ledger.bases import base_ceiling, base_floor, reference_wage
-from ledger.errors import RuleViolation
-from ledger.month import Month
+from ledger.contributions import handlers as contributions
+from ledger.contributions.bases import base_ceiling, base_floor, reference_wage
+from ledger.core.errors import RuleViolation
+from ledger.core.month import Month
+from ledger.intake import validation
+from ledger.policy import handlers as policy_handlers
 
 
 @click.group("policy")
@@ -102,7 +105,7 @@ def publish_average_wage(ctx, year, annual, on, documents, operator):
         yibao policy publish-average-wage --year 2023 --annual 97056 --on 2024-06-30 --operator clerk01
     """
     operator = require_operator(operator)
-    report = ledger_from(ctx).publish_average_wage(year=year, annual=validation.money(annual, "annual"),
+    report = contributions.publish_average_wage(uow_from(ctx), year=year, annual=validation.money(annual, "annual"),
                                                   on=effective_date(on), operator=operator,
                                                   documents=document_refs(documents))
     stdout.print(f"{year}'s average wage published; {report.reassessed} person-months of {year + 1} trued up (CON-3)")
@@ -126,6 +129,7 @@ def set_(ctx, name, value, effective_from, documents, operator):
     operator = require_operator(operator)
     choices = ledger_from(ctx).default_policy.choices(name)
     value = validation.choice(value, "value", choices) if choices else validation.parameter_value(value)
-    ledger_from(ctx).set_policy_parameter(name=name, value=value, effective_from=validation.date(effective_from, "from"),
-                                          on=datetime.date.today(), operator=operator, documents=document_refs(documents))
+    policy_handlers.set_parameter(uow_from(ctx), name=name, value=value,
+                                  effective_from=validation.date(effective_from, "from"), on=datetime.date.today(),
+                                  operator=operator, documents=document_refs(documents))
     stdout.print(f"{name} = {value} from {effective_from}")

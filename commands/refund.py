@@ -9,18 +9,15 @@ from commands.options import (
     document_refs,
     documents_option,
     effective_date,
-    ledger_from,
     on_option,
     operator_option,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import validation
-from ledger.refunds import REF_1_REASONS, REF_2_REASONS
-from ledger.resident import REFUND_REASONS
-
-# A flexible person's reasons (E54, E55) and a resident's (R18), which share death, moving out, employment.
-REASONS = tuple(dict.fromkeys(REF_1_REASONS + REF_2_REASONS + REFUND_REASONS))
+from ledger.intake import validation
+from ledger.refunds import handlers as refunds
+from ledger.refunds.rules import REASONS
 
 
 @click.group("refund")
@@ -49,8 +46,8 @@ def request(ctx, id_number, reason, on, documents, operator):
         yibao refund request --id 640102199001011237 --reason to-employee --on 2025-07-01 --operator clerk01
     """
     operator = require_operator(operator)
-    year, months, amount = ledger_from(ctx).request_refund(
-        id_number=validation.id_number(id_number, "id"), reason=validation.choice(reason, "reason", REASONS),
+    year, months, amount = refunds.request(
+        uow_from(ctx), id_number=validation.id_number(id_number, "id"), reason=validation.choice(reason, "reason", REASONS),
         on=effective_date(on), operator=operator, documents=document_refs(documents))
     covered = f"{len(months)} months of {year} ({months[0]}..{months[-1]})" if months else f"the resident year {year}"
     stdout.print(f"refunded {amount} for {covered}")

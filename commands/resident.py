@@ -20,11 +20,13 @@ from commands.options import (
     print_json,
     require_operator,
     stdout,
+    uow_from,
 )
-from ledger import files, registry, validation
-from ledger.errors import BadInput
-from ledger.resident import HARDSHIP_GROUPS, HARDSHIP_KINDS, hardship_group
-from projections.residents import classify
+from ledger.core.errors import BadInput
+from ledger.intake import files, validation
+from ledger.resident import handlers as resident
+from ledger.resident.rules import HARDSHIP_GROUPS, HARDSHIP_KINDS, hardship_group
+from projections.residents import residents
 
 
 @click.group("resident")
@@ -53,7 +55,7 @@ def register_batch(ctx, path: Path, school, on, operator):
     """
     operator = require_operator(operator)
     rows = files.student_rows(path.read_bytes())
-    count = ledger_from(ctx).register_students(school=validation.text(school, "school"), rows=rows,
+    count = resident.register_students(uow_from(ctx), school=validation.text(school, "school"), rows=rows,
                                                on=effective_date(on), operator=operator)
     stdout.print(f"{count} students of {school} registered")
 
@@ -75,8 +77,8 @@ def pay(ctx, id_number, year, back_pay, on, documents, operator):
         yibao resident pay --id 640102202405100023 --year 2024 --on 2024-09-15 --operator clerk01
     """
     operator = require_operator(operator)
-    total, personal, fiscal, assistance = ledger_from(ctx).pay_resident(
-        id_number=validation.id_number(id_number, "id"), year=year, on=effective_date(on), operator=operator,
+    total, personal, fiscal, assistance = resident.pay(
+        uow_from(ctx), id_number=validation.id_number(id_number, "id"), year=year, on=effective_date(on), operator=operator,
         back_pay=back_pay, documents=document_refs(documents))
     stdout.print(f"{year} paid: total {total} = personal {personal} (of which assistance {assistance}) "
                  f"+ fiscal subsidy {fiscal}")
@@ -100,7 +102,7 @@ def flag(ctx, id_number, kind, body, on, documents, operator):
         yibao resident flag --id 640102198506120020 --kind 低保 --body 银川市民政局 --on 2024-08-01 --operator clerk01
     """
     operator = require_operator(operator)
-    ledger_from(ctx).flag_hardship(id_number=validation.id_number(id_number, "id"),
+    resident.flag_hardship(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
                                    kind=_hardship_kind(kind), body=validation.text(body, "body"), on=effective_date(on), operator=operator,
                                    documents=document_refs(documents))
     stdout.print(f"{id_number}: {kind} from {effective_date(on)}")
@@ -129,7 +131,7 @@ def unflag(ctx, id_number, kind, on, operator):
         yibao resident unflag --id 640102198506120020 --kind 低保 --on 2025-08-01 --operator clerk01
     """
     operator = require_operator(operator)
-    ledger_from(ctx).end_hardship(id_number=validation.id_number(id_number, "id"),
+    resident.end_hardship(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
                                   kind=_hardship_kind(kind), on=effective_date(on),
                                   operator=operator)
     stdout.print(f"{id_number}: {kind} ended on {effective_date(on)}")
@@ -155,8 +157,8 @@ def sign(ctx, id_number, facilities, chronic, on, operator):
     parsed = [(name, level or "primary") for name, _, level in (f.partition(":") for f in facilities)]
     if not chronic and len(parsed) != 1:
         raise BadInput("facility", "a primary-care signing names one facility")
-    effective_from = ledger_from(ctx).sign_facility(
-        id_number=validation.id_number(id_number, "id"), kind="chronic" if chronic else "primary",
+    effective_from = resident.sign_facility(
+        uow_from(ctx), id_number=validation.id_number(id_number, "id"), kind="chronic" if chronic else "primary",
         facilities=[(validation.text(n, "facility"), level) for n, level in parsed], on=effective_date(on),
         operator=operator)
     stdout.print(f"signed, in force from {effective_from}")
@@ -177,18 +179,8 @@ def list_(ctx, status, reason, year, limit, as_json):
 
         yibao resident list --status unpaid --reason interrupted --year 2025 --json
     """
-    ledger = ledger_from(ctx)
     year = year or datetime.date.today().year
-    rows = []
-    for person_id in registry.person_ids(ledger):
-        found = classify(ledger.repository.get(person_id).history, year)
-        if found is None or (status == "registered" and not found["registered"]):
-            continue
-        if status != "registered" and (found["status"] != status or (reason and found["reason"] != reason)):
-            continue
-        rows.append(found)
-        if len(rows) == limit:
-            break
+    rows = residents(ledger_from(ctx), status=status, reason=reason, year=year, limit=limit)
     if as_json:
         print_json(rows)
         return

@@ -17,8 +17,7 @@ from commands.options import (
     print_json,
     stdout,
 )
-from ledger import history, validation
-from ledger.contribution_months import employers_of
+from ledger.intake import validation
 from projections.status import status
 
 
@@ -38,10 +37,7 @@ def command(ctx, id_number, on, known_at, as_json):
     """
     id_number = validation.id_number(id_number, "IDNO")
     moment = known_at_moment(known_at) or datetime.datetime.now(datetime.timezone.utc)
-    ledger = ledger_from(ctx)
-    events = ledger.person_history(id_number)
-    deferrals = ledger.deferrals(employers_of(history.known_at(events, moment)), moment)
-    document = status(events, effective_date(on), moment, policy=ledger.policy_at(moment), deferrals=deferrals)
+    document = status(ledger_from(ctx).view(id_number, moment), effective_date(on), moment)
     if as_json:
         print_json(document)
         return

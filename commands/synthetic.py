@@ -10,13 +10,18 @@ from decimal import Decimal
 
 from stdnum.cn import ric, uscc
 
-from ledger import contributions
-from ledger.application import Ledger
-from ledger.employer_state import staff_during
-from ledger.errors import LedgerError
-from ledger.files import WageRow
-from ledger.month import Month
-from ledger.receiving import Receipt, import_receipts
+from ledger.audit import handlers as audit
+from ledger.contributions import handlers as contributions
+from ledger.contributions.months import table
+from ledger.contributions.receipts import Receipt
+from ledger.contributions.receiving import import_receipts
+from ledger.contributions.staffing import staff_during
+from ledger.core.errors import LedgerError
+from ledger.core.month import Month
+from ledger.intake.files import WageRow
+from ledger.registration import handlers as registration
+from ledger.registration.person_state import state_on
+from ledger.store.application import Ledger
 
 # Ningxia county codes; stdnum knows which existed in which year, so a birth year picks among them.
 COUNTIES = ("640102", "640104", "640105", "640106", "640121", "640122", "640181", "640202", "640221",
@@ -88,24 +93,24 @@ def fill_region(ledger: Ledger, persons: int, seed: int = 1, progress=None) -> R
 def _half_year_of_contributions(ledger: Ledger, rng: random.Random, region: Region) -> None:
     """Declare 2024 wages, assess January to June, and import the bureau's receipts for most months."""
     for code in region.employers:
-        employer = ledger.find_employer(code)
-        staff = staff_during(employer.history, 2024)
-        rows = [WageRow(i, ledger.repository.get(pid).state_on(datetime.date(2024, 12, 31)).id_number,
+        staff = staff_during(ledger.employer_view(code), 2024)
+        rows = [WageRow(i, state_on(ledger.view_of(ledger.repository.get(pid)), datetime.date(2024, 12, 31)).id_number,
                         Decimal(rng.randrange(2500, 16000)))
                 for i, pid in enumerate(sorted(staff, key=str), start=2)]
         if rows:
-            ledger.declare_bases(code=code, year=2024, rows=rows, file_digest=f"demo-{code}",
-                                 on=datetime.date(2024, 1, 10), operator=rng.choice(OPERATORS))
+            contributions.declare_bases(ledger.unit_of_work(), code=code, year=2024, rows=rows,
+                                        file_digest=f"demo-{code}", on=datetime.date(2024, 1, 10),
+                                        operator=rng.choice(OPERATORS))
     for number in range(1, 7):
-        contributions.assess_month(ledger, month=Month(2024, number), operator=DEMO_OPERATOR,
+        contributions.assess_month(ledger.unit_of_work(), month=Month(2024, number), operator=DEMO_OPERATOR,
                                    estimate_base=Decimal("5000.00"))
     receipts = []
     for id_number in region.persons:
-        for month, person_month in ledger.find_person(id_number).months().items():
+        for month, person_month in table(ledger.view(id_number)).items():
             if month <= Month(2024, 6) and rng.random() < 0.9:
                 received_on = month.day(rng.randrange(5, 28))
                 receipts.append(Receipt(len(receipts) + 2, id_number, month, person_month.outstanding, received_on))
-    import_receipts(ledger, receipts, digest=f"demo-receipts-{region.employers[0]}", source="demo-receipts.csv",
+    import_receipts(ledger.unit_of_work(), receipts, digest=f"demo-receipts-{region.employers[0]}", source="demo-receipts.csv",
                     on=datetime.date(2024, 7, 1), operator=DEMO_OPERATOR)
 
 
@@ -113,8 +118,8 @@ def _employer(ledger: Ledger, rng: random.Random) -> str:
     code = credit_code(rng)
     founded = day_between(rng, datetime.date(2005, 1, 1), datetime.date(2022, 12, 31))
     on = founded + datetime.timedelta(days=rng.choice((5, 12, 20, 29, 45)))
-    ledger.register_employer(
-        code=code, name=f"宁夏{rng.choice('塞上贺兰六盘黄河沙湖')}{rng.choice(TRADES)}有限公司", unit_type="enterprise",
+    registration.register_employer(
+        ledger.unit_of_work(), code=code, name=f"宁夏{rng.choice('塞上贺兰六盘黄河沙湖')}{rng.choice(TRADES)}有限公司", unit_type="enterprise",
         on=on, founded=founded, address=f"银川市{rng.choice(('金凤区', '兴庆区', '西夏区'))}", legal_rep=name(rng),
         operator=rng.choice(OPERATORS), documents=[f"营业执照-{code[-6:]}"],
     )
@@ -133,23 +138,24 @@ def _person(ledger: Ledger, rng: random.Random, region: Region) -> str:
     operator = rng.choice(OPERATORS)
     if employer:
         on = max(on, ledger.find_employer(employer).history[0].on)
-    ledger.register_person(id_number=number, name=name(rng), sex=sex, scheme=scheme, on=on, employer=employer,
+    registration.register_person(ledger.unit_of_work(), id_number=number, name=name(rng), sex=sex, scheme=scheme, on=on, employer=employer,
                            hukou=f"宁夏{rng.choice(('银川', '石嘴山', '吴忠', '固原', '中卫'))}",
                            phone=f"139{rng.randrange(10**8):08d}", address="宁夏", operator=operator)
     later = on + datetime.timedelta(days=rng.randrange(60, 700))
     if rng.random() < 0.2:
-        ledger.change_person(id_number=number, changes={"address": f"银川市{rng.choice(('金凤区', '兴庆区'))}{rng.randrange(1, 300)}号"},
+        registration.change_person(ledger.unit_of_work(), id_number=number, changes={"address": f"银川市{rng.choice(('金凤区', '兴庆区'))}{rng.randrange(1, 300)}号"},
                              on=later, operator=operator, reason="搬家")
     if employer and rng.random() < 0.15:
         _move_job(ledger, rng, number, employer, region, later, operator)
     elif rng.random() < 0.03:
         gone = later + datetime.timedelta(days=30)
         if employer:
-            ledger.leave(code=employer, id_number=number, month=Month.of(gone) + 1, declared_on=gone, operator=operator)
+            contributions.leave(ledger.unit_of_work(), code=employer, id_number=number, month=Month.of(gone) + 1,
+                                declared_on=gone, operator=operator)
         reason = rng.choice(("death", "abroad"))
         proof = "death-certificate" if reason == "death" else "settled-abroad"
-        ledger.cancel_person(id_number=number, reason=reason, on=gone, operator=operator,
-                             documents=[f"{proof}:证明-{number[-4:]}"])
+        registration.cancel_person(ledger.unit_of_work(), id_number=number, reason=reason, on=gone, operator=operator,
+                                   documents=[f"{proof}:证明-{number[-4:]}"])
     return number
 
 
@@ -157,10 +163,12 @@ def _move_job(ledger: Ledger, rng: random.Random, number: str, employer: str, re
               declared_on: datetime.date, operator: str) -> None:
     """Leave one employer and join another, declared in time for the next month (CON-9)."""
     month = Month.of(declared_on) + 1
-    ledger.leave(code=employer, id_number=number, month=month, declared_on=declared_on, operator=operator)
+    contributions.leave(ledger.unit_of_work(), code=employer, id_number=number, month=month, declared_on=declared_on,
+                        operator=operator)
     other = rng.choice([code for code in region.employers if code != employer])
     try:
-        ledger.hire(code=other, id_number=number, month=month, declared_on=declared_on, operator=operator)
+        contributions.hire(ledger.unit_of_work(), code=other, id_number=number, month=month, declared_on=declared_on,
+                           operator=operator)
     except LedgerError:
         pass  # the other employer may not exist yet on that date: the person simply left
 
@@ -169,14 +177,16 @@ def _sample_person(ledger: Ledger, rng: random.Random, region: Region) -> str:
     """One person with a correction in their history, for the demo's closing display."""
     number = id_number(rng, datetime.date(1990, 3, 7), "M")
     employer = region.employers[0]
-    ledger.register_person(id_number=number, name="马明", sex="M", scheme="employee", on=datetime.date(2024, 3, 1),
+    registration.register_person(ledger.unit_of_work(), id_number=number, name="马明", sex="M", scheme="employee",
+                                 on=datetime.date(2024, 3, 1),
                            employer=employer, hukou="宁夏银川", phone="13900000000", address="银川市兴庆区解放街1号",
                            operator="clerk01", documents=["入职登记表-2024-031"])
-    ledger.change_person(id_number=number, changes={"address": "银川市西夏区文萃路9号"}, on=datetime.date(2024, 5, 1),
-                         operator="clerk02", reason="搬家")
-    ledger.correct_person(id_number=number, seq=2, reason="address typed from another person's form",
-                          on=datetime.date(2024, 5, 3), operator="clerk01")
-    ledger.change_person(id_number=number, changes={"address": "银川市金凤区正源街18号"}, on=datetime.date(2024, 5, 1),
-                         operator="clerk01", reason="搬家")
+    registration.change_person(ledger.unit_of_work(), id_number=number, changes={"address": "银川市西夏区文萃路9号"},
+                               on=datetime.date(2024, 5, 1), operator="clerk02", reason="搬家")
+    audit.correct_person(ledger.unit_of_work(), id_number=number, seq=2,
+                         reason="address typed from another person's form", on=datetime.date(2024, 5, 3),
+                         operator="clerk01")
+    registration.change_person(ledger.unit_of_work(), id_number=number, changes={"address": "银川市金凤区正源街18号"},
+                               on=datetime.date(2024, 5, 1), operator="clerk01", reason="搬家")
     region.persons.append(number)
     return number

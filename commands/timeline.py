@@ -16,8 +16,8 @@ from commands.options import (
     print_json,
     stdout,
 )
-from ledger import validation
-from ledger.errors import BadInput
+from ledger.core.errors import BadInput
+from ledger.intake import validation
 from projections.timeline import timeline
 
 
@@ -35,8 +35,7 @@ def command(ctx, number, known_at, as_json):
         yibao timeline 640102199003070011 --known-at 2024-03-01T00:00:00Z --json
     """
     moment = known_at_moment(known_at)
-    ledger = ledger_from(ctx)
-    rows = timeline(_history(ledger, number, moment))
+    rows = timeline(_view(ledger_from(ctx), number, moment))
     if as_json:
         print_json(rows)
         return
@@ -58,11 +57,11 @@ def _compact(data: dict) -> str:
     )
 
 
-def _history(ledger, number, moment):
+def _view(ledger, number, moment):
     """An ID number is all digits but a final check character; a credit code has letters."""
     if len(number) == 18 and number[:17].isdigit():
-        return ledger.person_history(validation.id_number(number, "IDNO"), moment)
+        return ledger.view(validation.id_number(number, "IDNO"), moment)
     try:
-        return ledger.employer_history(validation.credit_code(number, "IDNO"), moment)
+        return ledger.employer_view(validation.credit_code(number, "IDNO"), moment)
     except BadInput:
         raise BadInput("IDNO", f"{number!r} is neither a citizen ID number nor a credit code") from None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ledger.account import Movement
-from ledger.money import ZERO
+from ledger.benefits.account import Movement
+from ledger.core.money import ZERO
 
 
 def statement(moves: list[Movement], first: datetime.date) -> list[dict[str, Any]]:

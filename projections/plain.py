@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from ledger.month import Month
+from ledger.core.month import Month
 
 
 def plain(value: Any) -> Any:

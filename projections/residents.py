@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ledger import resident
-from ledger.events import LedgerEvent
-from ledger.person_state import person_state
+from ledger.core.view import View
+from ledger.store import registry
+from ledger.registration.person_state import state_on
+from ledger.resident.rules import payments
 
 
-def classify(events: list[LedgerEvent], year: int) -> dict[str, Any] | None:
+def classify(view: View, year: int) -> dict[str, Any] | None:
     """The person's class for `year`, or None when they were never a resident by then."""
-    end = datetime.date(year, 12, 31)
-    state = person_state(events, end)
-    paid = resident.payments(events)
+    state = state_on(view, datetime.date(year, 12, 31))
+    paid = payments(view)
     if state.scheme != "resident" and year not in paid:
         return None
     if year in paid:
@@ -27,3 +27,18 @@ def classify(events: list[LedgerEvent], year: int) -> dict[str, Any] | None:
         status, reason = "unpaid", "other"
     return {"id_number": state.id_number, "name": state.name, "year": year, "status": status, "reason": reason,
             "registered": state.registered}
+
+
+def residents(ledger: Any, *, status: str, reason: str | None, year: int, limit: int) -> list[dict[str, Any]]:
+    """RES-4's list: the residents of a class for the year, as known now."""
+    rows = []
+    for person_id in registry.person_ids(ledger):
+        found = classify(ledger.view_of(ledger.repository.get(person_id)), year)
+        if found is None or (status == "registered" and not found["registered"]):
+            continue
+        if status != "registered" and (found["status"] != status or (reason and found["reason"] != reason)):
+            continue
+        rows.append(found)
+        if len(rows) == limit:
+            break
+    return rows

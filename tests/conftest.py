@@ -11,9 +11,10 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from commands.context import open_ledger
 from commands.main import cli
 from commands.synthetic import credit_code, id_number
+from ledger.store.opening import open_ledger
+from tests.builders import Desk
 
 ADMIN_URL = os.environ.get("YIBAO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("YIBAO_REQUIRE_POSTGRES") == "1"
@@ -56,8 +57,9 @@ def store_url(request, tmp_path):
 
 @pytest.fixture
 def ledger(store_url):
+    """A clerk's desk over a new ledger in the store: every handler a method, the ledger's own reads besides."""
     ledger = open_ledger(store_url, initialise=True)
-    yield ledger
+    yield Desk(ledger)
     ledger.close()
 
 

@@ -46,16 +46,17 @@ def test_demo_fills_any_store_with_valid_people(yibao, store_url):
 
 
 def test_a_demo_that_stopped_part_way_is_not_doubled_by_a_second_run(yibao, store_url):
-    from commands.context import open_ledger
     from commands.synthetic import DEMO_OPERATOR
-    from ledger.jobs import Job
+    from ledger.store.jobs import Job
+    from ledger.store.opening import open_ledger
+    from tests.builders import Desk
     from tests.conftest import stored_event_count
 
     ledger = open_ledger(store_url, initialise=True)
     try:  # what a demo killed after its first persons leaves behind
         ledger.commit(Job.start(kind="demo", key="persons=30 seed=1", parameters={}, on=datetime.date(2026, 1, 1),
                                 operator=DEMO_OPERATOR))
-        ledger.register_employer(code="91640100MA76A1B2CR", name="宁夏塞上建材有限公司", unit_type="enterprise",
+        Desk(ledger).register_employer(code="91640100MA76A1B2CR", name="宁夏塞上建材有限公司", unit_type="enterprise",
                                  on=datetime.date(2024, 1, 5), operator=DEMO_OPERATOR)
     finally:
         ledger.close()
@@ -78,8 +79,8 @@ def test_a_demo_refuses_a_ledger_holding_other_facts(yibao, store_url):
 @given(persons=st.integers(1, 60), seed=st.integers(0, 10_000))
 def test_the_synthetic_region_is_made_whole_for_any_size_and_seed(persons, seed):
     from commands.synthetic import fill_region
-    from ledger.application import Ledger
-    from ledger.storage import store_for
+    from ledger.store.application import Ledger
+    from ledger.store.storage import store_for
 
     ledger = Ledger(env=store_for("memory:").settings)
     region = fill_region(ledger, persons, seed=seed)

@@ -6,10 +6,12 @@ import datetime
 
 import pytest
 
-from commands.context import open_ledger
-from ledger import history
-from ledger.errors import BadInput, RuleViolation, StorageFailure
-from ledger.month import Month
+from ledger.core import history
+from ledger.core.errors import BadInput, RuleViolation, StorageFailure
+from ledger.core.month import Month
+from ledger.store.opening import open_ledger
+from ledger.registration.events import PersonChanged
+from ledger.registration.person_state import state_on
 from projections.status import status
 
 D = datetime.date
@@ -30,9 +32,8 @@ def test_reg_2_a_person_is_found_by_id_number_after_reopening(store_url, ledger,
     register_person(ledger, number)
     reopened = open_ledger(store_url)
     try:
-        person = reopened.find_person(number)
-        assert person.state_on(D(2024, 3, 1)).id_number == number
-        assert person.history[0].on == D(2024, 3, 1)  # dates survive the round trip through the store
+        assert state_on(reopened.view(number), D(2024, 3, 1)).id_number == number
+        assert reopened.find_person(number).history[0].on == D(2024, 3, 1)  # dates survive the round trip
     finally:
         reopened.close()
 
@@ -50,8 +51,8 @@ def test_reg_3_a_person_is_found_by_old_and_new_id_number_after_a_change(ledger,
     ledger.change_person(id_number=old, changes={"id_number": new}, on=D(2024, 4, 1), operator="clerk02",
                          documents=["户籍证明-2024-77"])
     assert ledger.find_person(new).id == ledger.find_person(old).id
-    assert ledger.find_person(old).state_on(D(2024, 4, 1)).id_number == new
-    assert ledger.find_person(old).state_on(D(2024, 3, 31)).id_number == old
+    assert ledger.state(old, D(2024, 4, 1)).id_number == new
+    assert ledger.state(old, D(2024, 3, 31)).id_number == old
 
 
 def test_reg_3_an_id_number_change_must_agree_with_the_birth_date(ledger, make_id):
@@ -76,7 +77,7 @@ def test_reg_2_employee_registration_puts_the_person_on_the_employers_staff(ledg
     code, number = make_code(), make_id()
     register_employer(ledger, code)
     person = register_person(ledger, number, scheme="employee", employer=code)
-    assert ledger.find_employer(code).state_on(D(2024, 3, 1)).staff == {person.id: number}
+    assert ledger.staff(code, D(2024, 3, 1)) == {person.id: number}
 
 
 def test_reg_2_an_employee_registration_needs_a_registered_employer(ledger, make_id, make_code):
@@ -94,7 +95,7 @@ def test_con_9_hire_and_leave_change_the_staff_from_the_effective_month(ledger, 
                        operator="c") == Month(2024, 5)
     assert ledger.leave(code=code, id_number=number, month=Month(2024, 9), declared_on=D(2024, 8, 1),
                         operator="c") == Month(2024, 9)
-    staff_in = lambda day: set(ledger.find_employer(code).state_on(day).staff.values())
+    staff_in = lambda day: set(ledger.staff(code, day).values())
     assert (staff_in(D(2024, 4, 30)), staff_in(D(2024, 5, 1)), staff_in(D(2024, 9, 1))) == (set(), {number}, set())
 
 
@@ -116,7 +117,7 @@ def test_aud_2_a_correction_is_stored_and_the_reversed_event_kept(ledger, make_i
     events = ledger.person_history(number)
     assert [e.originator_version for e in events] == [1, 2, 3]
     assert history.reversals(events) == {2: 3}
-    assert ledger.find_person(number).state_on(D(2024, 6, 1)).address is None
+    assert ledger.state(number, D(2024, 6, 1)).address is None
 
 
 def test_reg_4_employer_cancellation_refused_twice_and_corrections_by_code(ledger, make_code):
@@ -126,7 +127,7 @@ def test_reg_4_employer_cancellation_refused_twice_and_corrections_by_code(ledge
     with pytest.raises(RuleViolation, match="REG-4: employer .* was cancelled on 2024-12-31"):
         ledger.cancel_employer(code=code, reason="解散", on=D(2025, 1, 2), operator="c")
     ledger.correct_employer(code=code, seq=2, reason="cancelled the wrong unit", on=D(2025, 1, 3), operator="c")
-    assert ledger.find_employer(code).state_on(D(2025, 1, 3)).registered
+    assert ledger.employer_state(code, D(2025, 1, 3)).registered
 
 
 def test_status_as_known_at_a_moment_ignores_what_was_recorded_later(ledger, make_id):
@@ -135,9 +136,9 @@ def test_status_as_known_at_a_moment_ignores_what_was_recorded_later(ledger, mak
     between = datetime.datetime.now(datetime.timezone.utc)
     ledger.cancel_person(id_number=number, reason="death", on=D(2024, 5, 1), operator="c",
                          documents=["hukou-cancellation:注销-1"])
-    events = ledger.person_history(number)
-    assert status(events, D(2024, 6, 1), between)["registered"] is True
-    assert status(events, D(2024, 6, 1), datetime.datetime.now(datetime.timezone.utc))["registered"] is False
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert status(ledger.view(number, between), D(2024, 6, 1), between)["registered"] is True
+    assert status(ledger.view(number, now), D(2024, 6, 1), now)["registered"] is False
 
 
 def test_two_clerks_changing_one_person_at_once_the_second_writes_nothing(store_url, ledger, make_id):
@@ -145,12 +146,13 @@ def test_two_clerks_changing_one_person_at_once_the_second_writes_nothing(store_
     register_person(ledger, number)
     other = open_ledger(store_url)
     try:
-        mine, theirs = ledger.find_person(number), other.find_person(number)
-        mine.change(changes={"phone": "1"}, reason=None, on=D(2024, 4, 1), operator="a", documents=[])
-        theirs.change(changes={"phone": "2"}, reason=None, on=D(2024, 4, 1), operator="b", documents=[])
-        ledger.commit(mine)
+        mine, theirs = ledger.unit_of_work(), other.unit_of_work()
+        for uow, operator in ((mine, "a"), (theirs, "b")):
+            uow.person(number).record(PersonChanged, changes={"phone": operator}, reason=None, on=D(2024, 4, 1),
+                                      operator=operator, documents=[])
+        mine.commit()
         with pytest.raises(StorageFailure, match="nothing was written"):
-            other.commit(theirs)
+            theirs.commit()
     finally:
         other.close()
     assert [e.operator for e in ledger.person_history(number)] == ["clerk01", "a"]
@@ -165,7 +167,7 @@ def test_reg_5_e12_r14_a_cancellation_without_the_document_its_reason_needs_is_r
     assert len(ledger.person_history(number)) == 1
     ledger.cancel_person(id_number=number, reason="death", on=D(2024, 6, 10), operator="c",
                          documents=["hukou-cancellation:注销-118"])
-    assert not ledger.find_person(number).state_on(D(2024, 6, 10)).registered
+    assert not ledger.state(number, D(2024, 6, 10)).registered
 
 
 def test_reg_2_a_registration_dated_before_the_first_is_refused_and_history_stands(ledger, make_id):
@@ -175,7 +177,7 @@ def test_reg_2_a_registration_dated_before_the_first_is_refused_and_history_stan
                                             "cancelled before 2024-01-01 registers again"):
         ledger.register_person(id_number=number, name="另一人", sex="M", scheme="resident", on=D(2024, 1, 1),
                                hukou="宁夏银川", operator="c")
-    state = ledger.find_person(number).state_on(D(2024, 2, 1))
+    state = ledger.state(number, D(2024, 2, 1))
     assert (state.registered, len(ledger.person_history(number))) == (False, 1)
 
 
@@ -184,5 +186,5 @@ def test_reg_2_aud_2_a_wrong_registration_date_is_corrected_then_registered_agai
     register_person(ledger, number, on=D(2024, 3, 1))
     ledger.correct_person(id_number=number, seq=1, reason="the form says 1 January", on=D(2024, 3, 5), operator="c")
     register_person(ledger, number, on=D(2024, 1, 1))
-    state = ledger.find_person(number).state_on(D(2024, 2, 1))
+    state = ledger.state(number, D(2024, 2, 1))
     assert (state.registered, state.registered_on, state.name, state.sex) == (True, D(2024, 1, 1), "马明", "M")

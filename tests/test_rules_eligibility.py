@@ -7,32 +7,26 @@ from decimal import Decimal
 
 import pytest
 
-from ledger import contributions
-from ledger.contribution_months import contribution_months
-from ledger.errors import RuleViolation
-from ledger.month import Month
-from ledger.receiving import pay_at_counter
-from tests.test_rules_contributions import OP, declare, employer_with_staff, flexible, months_of, pay
+from ledger.contributions.months import contribution_months
+from ledger.contributions.receiving import check_receipt
+from ledger.core.errors import RuleViolation
+from ledger.core.month import Month
+from tests.builders import (
+    OP,
+    declare,
+    employer_with_staff,
+    flexible,
+    outlook,
+    pay,
+    pay_months,
+)
 
 D = datetime.date
 
 
-def outlook(ledger, number, on):
-    allowed, moves = ledger.person_outlook(number, on)
-    return allowed, sum((m.amount for m in moves), Decimal("0.00"))
-
-
-def pay_months(ledger, number, first, last, on):
-    owed = months_of(ledger, number)
-    months = [Month.parse(first) + i for i in range(Month.parse(first).months_until(Month.parse(last)) + 1)]
-    amount = sum(owed[m].outstanding for m in months)
-    assert pay_at_counter(ledger, id_number=number, first=months[0], last=months[-1], amount=amount, received_on=on,
-                          operator=OP) is None
-
-
 def flexible_from_march(ledger, make_id):
     number = flexible(ledger, make_id, on=D(2024, 3, 1))
-    contributions.assess_month(ledger, month=Month(2024, 3), operator=OP)
+    ledger.assess_month(month=Month(2024, 3), operator=OP)
     return number
 
 
@@ -43,7 +37,7 @@ def test_e23_wait_1_an_employee_uses_the_account_from_the_first_paid_month_and_p
     code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2024, 3, 1))
     declare(ledger, code, 2024, {number: "6000"})
     for month in (3, 4):
-        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+        ledger.assess_month(month=Month(2024, month), operator=OP)
     pay(ledger, number, "2024-03", on=D(2024, 3, 10))
     march, _ = outlook(ledger, number, D(2024, 3, 15))
     assert (march.account, march.pooled, march.pooled_from) == (True, False, D(2024, 4, 1))
@@ -55,7 +49,7 @@ def test_e23_wait_1_an_employee_uses_the_account_from_the_first_paid_month_and_p
 def test_wait_1_before_anything_is_paid_there_are_no_benefits(ledger, make_code, make_id):
     code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2024, 3, 1))
     declare(ledger, code, 2024, {number: "6000"})
-    contributions.assess_month(ledger, month=Month(2024, 3), operator=OP)
+    ledger.assess_month(month=Month(2024, 3), operator=OP)
     allowed, _ = outlook(ledger, number, D(2024, 3, 15))
     assert (allowed.account, allowed.pooled, allowed.reason) == (False, False, "WAIT-1: no paid month yet")
 
@@ -84,8 +78,8 @@ def test_e24_wait_4_wait_5_pooled_stops_after_an_interruption_and_a_resumption_w
     assert november.reason.startswith("WAIT-4: payment interrupted from 2024-11")
 
     ledger.resume(id_number=number, on=D(2025, 2, 1), operator=OP)
-    contributions.assess_month(ledger, month=Month(2025, 2), operator=OP)
-    assert min(m for m, pm in months_of(ledger, number).items() if not pm.cancelled and m.year == 2025) == Month(2025, 2)
+    ledger.assess_month(month=Month(2025, 2), operator=OP)
+    assert min(m for m, pm in ledger.months(number).items() if not pm.cancelled and m.year == 2025) == Month(2025, 2)
     pay_months(ledger, number, "2025-02", "2025-12", on=D(2025, 2, 3))
     april, _ = outlook(ledger, number, D(2025, 4, 1))
     assert (april.pooled, april.pooled_from, april.reason) == (False, D(2025, 8, 1), "WAIT-5: resumed: 3 of 6 months paid")
@@ -97,19 +91,19 @@ def test_e24_wait_6_back_paid_months_count_for_years_but_give_no_benefits_and_no
     pay_months(ledger, number, "2024-03", "2024-10", on=D(2024, 3, 5))
     ledger.interrupt(id_number=number, month=Month(2024, 11), operator=OP)
     ledger.resume(id_number=number, on=D(2025, 2, 1), operator=OP)
-    before_total = contribution_months(ledger.person_history(number), {}, D(2025, 3, 1))["total"]
+    before_total = contribution_months(ledger.view(number), D(2025, 3, 1))["total"]
     _, balance_before = outlook(ledger, number, D(2025, 3, 1))
 
     assert ledger.back_pay(id_number=number, first=Month(2024, 11), last=Month(2025, 1), on=D(2025, 2, 10),
                            operator=OP) == 3
     pay_months(ledger, number, "2024-11", "2025-01", on=D(2025, 2, 12))
 
-    counts = contribution_months(ledger.person_history(number), {}, D(2025, 3, 1))
+    counts = contribution_months(ledger.view(number), D(2025, 3, 1))
     assert (counts["back_paid"], counts["total"]) == (3, before_total + 3)
     allowed, balance_after = outlook(ledger, number, D(2025, 3, 1))
     assert balance_after == balance_before  # ACC-2: back-paid months credit nothing
     assert allowed.pooled is False  # the back-paid gap does not join the runs: the new wait goes on
-    states = {str(m): pm.state(False) for m, pm in months_of(ledger, number).items()}
+    states = {str(m): pm.state(False) for m, pm in ledger.months(number).items()}
     assert states["2024-11"] == states["2025-01"] == "back-paid"
 
 
@@ -142,7 +136,7 @@ def test_e23_wait_3_an_employee_who_stops_paying_loses_benefits_from_the_stop(le
     code, (number,) = employer_with_staff(ledger, make_code, make_id, on=D(2024, 3, 1))
     declare(ledger, code, 2024, {number: "6000"})
     for month in (3, 4, 5):
-        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+        ledger.assess_month(month=Month(2024, month), operator=OP)
     pay(ledger, number, "2024-03", on=D(2024, 3, 10))
     pay(ledger, number, "2024-04", on=D(2024, 4, 10))
     assert outlook(ledger, number, D(2024, 5, 20))[0].pooled is True  # May is assessed, not yet due
@@ -155,7 +149,7 @@ def test_e25_wait_7_con_8_acc_2_during_a_deferral_benefits_continue_without_acco
     declare(ledger, code, 2024, {number: "6000"})
     ledger.defer(code=code, month=Month(2024, 4), months=3, on=D(2024, 3, 20), operator=OP)
     for month in (3, 4, 5, 6):
-        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+        ledger.assess_month(month=Month(2024, month), operator=OP)
     pay(ledger, number, "2024-03", on=D(2024, 3, 10))
     june, balance = outlook(ledger, number, D(2024, 6, 20))
     assert (june.account, june.pooled) == (True, True)
@@ -188,17 +182,15 @@ def test_e32_trf_1_acc_4_a_transfer_brings_months_and_balance_and_a_transfer_out
     ledger.transfer_in(id_number=number, from_region="610100", months=36, balance=Decimal("2400.00"),
                        on=D(2024, 3, 2), operator=OP)
     pay_months(ledger, number, "2024-03", "2024-04", on=D(2024, 3, 5))
-    counts = contribution_months(ledger.person_history(number), {}, D(2024, 4, 30))
+    counts = contribution_months(ledger.view(number), D(2024, 4, 30))
     assert (counts["transferred_in"], counts["total"]) == (36, 38)
     assert outlook(ledger, number, D(2024, 4, 30))[1] == Decimal("2594.12")
     assert ledger.transfer_out(id_number=number, to_region="610100", on=D(2024, 6, 30), operator=OP) == Decimal("2594.12")
     allowed, balance = outlook(ledger, number, D(2024, 7, 1))
     assert (balance, allowed.account) == (Decimal("0.00"), False)
-    assert months_of(ledger, number)[Month(2024, 8)].cancelled  # no longer owed here
+    assert ledger.months(number)[Month(2024, 8)].cancelled  # no longer owed here
     with pytest.raises(RuleViolation, match="TRF-1: 2024-08 is after .* transferred out to 610100 on 2024-06-30"):
-        ledger.find_person(number).record_receipt(month=Month(2024, 8), amount=Decimal("388.24"),
-                                                  received_on=D(2024, 8, 1), source="t", receipt_id="x",
-                                                  operator=OP, documents=[])
+        check_receipt(ledger.view(number), Month(2024, 8), Decimal("388.24"))
 
 
 def test_trf_1_e33_a_move_within_ningxia_is_no_transfer_but_a_change_of_insured_area(ledger, make_id):
@@ -213,15 +205,15 @@ def test_trf_1_e33_a_move_within_ningxia_is_no_transfer_but_a_change_of_insured_
         ledger.change_person(id_number=number, changes={"area": "610100"}, on=D(2024, 5, 1), operator=OP)
     assert len(ledger.person_history(number)) == recorded
     ledger.change_person(id_number=number, changes={"area": "640205"}, on=D(2024, 5, 1), operator=OP)
-    assert ledger.find_person(number).state_on(D(2024, 5, 1)).area == "640205"
-    assert contribution_months(ledger.person_history(number), {}, D(2024, 5, 1))["transferred_in"] == 0
+    assert ledger.state(number, D(2024, 5, 1)).area == "640205"
+    assert contribution_months(ledger.view(number), D(2024, 5, 1))["transferred_in"] == 0
 
 
 # -- RET-1 (E30) --------------------------------------------------------------------------------
 
 def test_e30_ret_1_short_of_the_minimum_benefits_start_the_month_after_the_back_payment(ledger, make_id):
     number = flexible(ledger, make_id, on=D(2024, 1, 5))
-    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    ledger.assess_month(month=Month(2024, 1), operator=OP)
     pay_months(ledger, number, "2024-01", "2024-06", on=D(2024, 1, 10))
     ledger.transfer_in(id_number=number, from_region="610100", months=290, balance=Decimal("0.00"),
                        on=D(2024, 1, 6), operator=OP)

@@ -7,11 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger import contributions
-from ledger.errors import RuleViolation
-from ledger.month import Month
-from tests.test_rules_contributions import OP, declare, flexible, pay
-from tests.test_rules_eligibility import outlook, pay_months
+from ledger.core.errors import RuleViolation
+from ledger.core.month import Month
+from tests.builders import OP, declare, flexible, outlook, pay, pay_months
 
 D = datetime.date
 ALLOWANCE_DOCUMENTS = {"form": "申报表-1", "card": "社保卡", "discharge-record": "出院-2025-0211"}
@@ -30,7 +28,7 @@ def mother_and_colleague(ledger, make_code, make_id, skip=()):
     declare(ledger, code, 2025, {mother: "6000", colleague: "9000"}, on=D(2025, 1, 5))
     months = [Month(2024, 1) + i for i in range(14)]
     for month in months:
-        contributions.assess_month(ledger, month=month, operator=OP)
+        ledger.assess_month(month=month, operator=OP)
         for number in (mother, colleague):
             if str(month) not in skip or number == colleague:
                 pay(ledger, number, month, on=month.day(20))
@@ -58,23 +56,24 @@ def test_mat_5_e47_the_allowance_averages_the_employers_previous_calendar_year_b
     ledger.register_person(id_number=newcomer, name="马强", sex="M", scheme="employee", on=D(2025, 1, 2),
                            employer=code, operator=OP)
     declare(ledger, code, 2025, {newcomer: "24000"}, on=D(2025, 1, 6))
-    contributions.assess_month(ledger, month=Month(2025, 1), employer_code=code, operator=OP)
+    ledger.assess_month(month=Month(2025, 1), employer_code=code, operator=OP)
     claim, average = ledger.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10),
                                             on=D(2025, 3, 1), operator=OP, documents=ALLOWANCE_DOCUMENTS)
     assert (average.amount, str(average.first), str(average.last)) == (Decimal("7500.00"), "2024-01", "2024-12")
     ledger.set_policy_parameter(name="maternity_average_period", value="12-months-to-birth",
                                 effective_from=D(1999, 1, 1), on=D(2025, 3, 2), operator=OP)
-    from ledger.maternity import employer_average_base
+    from ledger.contributions.staffing import staff_months
+    from ledger.maternity.rules import employer_average_base
 
-    twelve = employer_average_base(ledger.policy, ledger._staff_months(code), code, D(2025, 2, 10))
+    twelve = employer_average_base(ledger.policy, staff_months(ledger.unit_of_work(), code), code, D(2025, 2, 10))
     # 2024-03..2025-02: 24 months of 6000 and 9000, and the newcomer's January at the ceiling
     assert (str(twelve.first), str(twelve.last), twelve.person_months) == ("2024-03", "2025-02", 25)
     assert twelve.amount > Decimal("7500.00")
 
 
 def test_mat_5_an_employer_without_a_previous_year_averages_the_months_it_has(ledger, make_code, make_id):
-    from ledger.contribution_months import PersonMonth
-    from ledger.maternity import employer_average_base
+    from ledger.contributions.months import PersonMonth
+    from ledger.maternity.rules import employer_average_base
 
     def month(text, base):
         return PersonMonth(month=Month.parse(text), scheme="employee", employer="X", base=Decimal(base),
@@ -199,18 +198,17 @@ def test_mat_1_only_an_employee_paying_normally_within_family_planning_is_eligib
 
 def test_mat_2_months_transferred_in_from_another_province_count_and_a_back_paid_gap_is_closed(ledger, make_code,
                                                                                            make_id):
-    from ledger.maternity import continuous_months
+    from ledger.maternity.rules import continuous_months
 
     _, mother, _ = mother_and_colleague(ledger, make_code, make_id, skip=("2024-05",))
-    events = ledger.person_history(mother)
-    assert continuous_months(ledger.policy, events, {}, Month(2025, 2), D(2025, 3, 1)) == 9
+    assert continuous_months(ledger.view(mother), Month(2025, 2), D(2025, 3, 1)) == 9
     ledger.back_pay(id_number=mother, first=Month(2024, 5), last=Month(2024, 5), on=D(2025, 2, 20), operator=OP)
     pay(ledger, mother, "2024-05", on=D(2025, 2, 21))
     # E24: back-paid months merge with the actual ones, so the run reaches back to January 2024
-    assert continuous_months(ledger.policy, ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 14
+    assert continuous_months(ledger.view(mother), Month(2025, 2), D(2025, 3, 1)) == 14
     ledger.transfer_in(id_number=mother, from_region="610100", months=20, balance=Decimal("0.00"), on=D(2024, 1, 2),
                        operator=OP)
-    assert continuous_months(ledger.policy, ledger.person_history(mother), {}, Month(2025, 2), D(2025, 3, 1)) == 34
+    assert continuous_months(ledger.view(mother), Month(2025, 2), D(2025, 3, 1)) == 34
 
 
 def test_mat_2_status_shows_the_continuous_months_of_its_on_month(ledger, make_code, make_id):
@@ -218,15 +216,15 @@ def test_mat_2_status_shows_the_continuous_months_of_its_on_month(ledger, make_c
 
     _, mother, _ = mother_and_colleague(ledger, make_code, make_id)
     now = datetime.datetime.now(datetime.timezone.utc)
-    assert status(ledger.person_history(mother), D(2025, 2, 28), now)["maternity_continuous_months"] == 14
-    assert status(ledger.person_history(mother), D(2024, 6, 30), now)["maternity_continuous_months"] == 6
+    assert status(ledger.view(mother), D(2025, 2, 28), now)["maternity_continuous_months"] == 14
+    assert status(ledger.view(mother), D(2024, 6, 30), now)["maternity_continuous_months"] == 6
 
 
 # -- REF-1, REF-2 (E54, E55) --------------------------------------------------------------------
 
 def paid_flexible_year(ledger, make_id):
     number = flexible(ledger, make_id, on=D(2024, 1, 5))
-    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    ledger.assess_month(month=Month(2024, 1), operator=OP)
     pay_months(ledger, number, "2024-01", "2024-12", on=D(2024, 1, 10))
     return number
 
@@ -249,7 +247,7 @@ def test_ref_1_no_refund_when_benefits_were_used_that_year(ledger, make_id):
 
 def test_ref_1_ref_2_the_year_must_be_paid_in_full_and_flexible(ledger, make_code, make_id):
     number = flexible(ledger, make_id, on=D(2024, 1, 5))
-    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    ledger.assess_month(month=Month(2024, 1), operator=OP)
     pay_months(ledger, number, "2024-01", "2024-06", on=D(2024, 1, 10))
     with pytest.raises(RuleViolation, match=r"REF-2: 2024 is not paid in full \(2024-07"):
         ledger.request_refund(id_number=number, reason="to-employee", on=D(2024, 5, 1), operator=OP)
@@ -269,12 +267,12 @@ def test_ref_2_a_flexible_person_who_becomes_an_employee_is_refunded_from_the_mo
 
 
 def test_mat_2_before_the_merge_only_employee_months_were_maternity_months(ledger, make_id):
-    from ledger.maternity import continuous_months
+    from ledger.maternity.rules import continuous_months
 
     number = flexible(ledger, make_id, on=D(2024, 1, 5))
-    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    ledger.assess_month(month=Month(2024, 1), operator=OP)
     pay_months(ledger, number, "2024-01", "2024-12", on=D(2024, 1, 10))
-    assert continuous_months(ledger.policy, ledger.person_history(number), {}, Month(2024, 12), D(2025, 1, 1)) == 12
+    assert continuous_months(ledger.view(number), Month(2024, 12), D(2025, 1, 1)) == 12
     ledger.set_policy_parameter(name="maternity_merged_on", value="2024-07-01", effective_from=D(1999, 1, 1),
                                 on=D(2025, 1, 1), operator=OP)
-    assert continuous_months(ledger.policy, ledger.person_history(number), {}, Month(2024, 12), D(2025, 1, 1)) == 6
+    assert continuous_months(ledger.view(number), Month(2024, 12), D(2025, 1, 1)) == 6

@@ -7,11 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from ledger import contributions, files
-from ledger.errors import BadInput, RuleViolation
-from ledger.month import Month
-from tests.test_rules_contributions import OP, declare, pay
-from tests.test_rules_eligibility import outlook, pay_months
+from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.month import Month
+from ledger.intake import files
+from tests.builders import OP, declare, outlook, pay, pay_months
 
 D = datetime.date
 
@@ -43,7 +42,7 @@ def test_res_1_students_register_through_their_school_all_or_nothing(ledger, mak
     first, second = make_id(birth=D(2005, 3, 1)), make_id(sex="F", birth=D(2005, 7, 1))
     good = f"id_number,name,sex\n{first},马明,M\n{second},马燕,F\n".encode()
     assert ledger.register_students(school="宁夏大学", rows=files.student_rows(good), on=D(2024, 9, 20), operator=OP) == 2
-    assert ledger.find_person(second).state_on(D(2024, 9, 20)).hukou == "school: 宁夏大学"
+    assert ledger.state(second, D(2024, 9, 20)).hukou == "school: 宁夏大学"
     third = make_id(birth=D(2005, 1, 1))
     again = f"id_number,name,sex\n{third},田勇,M\n{first},马明,M\n".encode()
     with pytest.raises(BadInput, match=f"row 3: {first} is already registered"):
@@ -63,10 +62,10 @@ def test_res_1_r7_a_newborn_is_one_within_the_policys_enrolment_months(ledger, m
 
 
 def test_con_7_res_3_every_rounding_of_money_is_half_up_to_the_fen():
-    from ledger.bases import Reference, clamp_base
-    from ledger.money import round_fen
-    from ledger.policy import Parameter, Policy
-    from ledger.resident import amounts
+    from ledger.contributions.bases import Reference, clamp_base
+    from ledger.core.money import round_fen
+    from ledger.policy.parameters import Parameter, Policy
+    from ledger.resident.rules import amounts
 
     assert (round_fen(Decimal("0.125")), round_fen(Decimal("0.135"))) == (Decimal("0.13"), Decimal("0.14"))
     defaults = Policy.defaults()
@@ -93,7 +92,7 @@ def test_res_2_res_3_a_hardship_flag_has_its_personal_part_paid_by_assistance(le
 
 
 def test_res_2_r9_every_group_can_be_flagged_and_its_share_comes_from_policy(ledger, make_id):
-    from ledger.resident import HARDSHIP_GROUPS
+    from ledger.resident.rules import HARDSHIP_GROUPS
 
     assert [g.name for g in HARDSHIP_GROUPS] == [
         "城乡特困供养人员", "二级以上重残人员", "三级中度残疾人员", "无城镇职工基本医疗保险的离休干部遗孀", "重点优抚对象",
@@ -178,7 +177,7 @@ def test_res_7_paying_back_a_lapsed_year_removes_a_month_of_the_wait_but_covers_
 def test_res_7_a_lapse_of_four_years_waits_at_least_six_months_and_special_groups_not_at_all(ledger, make_id):
     from types import SimpleNamespace
 
-    from ledger.resident import waiting_months
+    from ledger.resident.rules import waiting_months
 
     actual, back = SimpleNamespace(back_paid=False), SimpleNamespace(back_paid=True)
     assert waiting_months(ledger.policy, {2020: actual}, 2025, D(2025, 3, 1)) == 6
@@ -216,7 +215,7 @@ def test_res_7_two_lapsed_years_before_a_window_payment_wait_four_months_and_a_y
 def test_res_7_newborns_special_groups_and_a_person_from_employee_insurance_with_no_gap_do_not_wait(ledger, make_id):
     number = make_id()
     ledger.register_person(id_number=number, name="马红", sex="M", scheme="flexible", on=D(2024, 1, 5), operator=OP)
-    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    ledger.assess_month(month=Month(2024, 1), operator=OP)
     pay_months(ledger, number, "2024-01", "2024-12", on=D(2024, 1, 10))
     ledger.switch_scheme(id_number=number, scheme="resident", on=D(2025, 1, 1), operator=OP)
     ledger.pay_resident(id_number=number, year=2025, on=D(2025, 1, 20), operator=OP)  # late, but no gap
@@ -225,7 +224,7 @@ def test_res_7_newborns_special_groups_and_a_person_from_employee_insurance_with
                                                       "no wait")
     gap = make_id()
     ledger.register_person(id_number=gap, name="马勇", sex="M", scheme="flexible", on=D(2024, 1, 5), operator=OP)
-    contributions.assess_month(ledger, month=Month(2024, 1), operator=OP)
+    ledger.assess_month(month=Month(2024, 1), operator=OP)
     pay_months(ledger, gap, "2024-01", "2024-06", on=D(2024, 1, 10))
     ledger.switch_scheme(id_number=gap, scheme="resident", on=D(2025, 1, 1), operator=OP)
     ledger.pay_resident(id_number=gap, year=2025, on=D(2025, 1, 20), operator=OP)  # July to December uncovered
@@ -248,7 +247,7 @@ def test_res_4_residents_are_classified_registered_paid_or_unpaid_with_a_reason(
     ledger.pay_resident(id_number=paid, year=2025, on=D(2024, 10, 1), operator=OP)
     ledger.cancel_person(id_number=dead, reason="death", on=D(2024, 8, 1), operator=OP,
                          documents=["death-certificate:死亡证明-8"])
-    classes = {n: classify(ledger.person_history(n), 2025) for n in (paid, interrupted, dead)}
+    classes = {n: classify(ledger.view(n), 2025) for n in (paid, interrupted, dead)}
     assert [(c["status"], c["reason"], c["registered"]) for c in classes.values()] == [
         ("paid", None, True), ("unpaid", "interrupted", True), ("unpaid", "dead", False)]
 
@@ -256,7 +255,7 @@ def test_res_4_residents_are_classified_registered_paid_or_unpaid_with_a_reason(
 # -- RES-5, RES-6 -------------------------------------------------------------------------------
 
 def test_res_5_a_primary_care_change_on_15_june_takes_effect_1_july_and_on_15_july_is_refused(ledger, make_id):
-    from ledger.resident import facilities_on
+    from ledger.resident.rules import facilities_on
 
     number = resident(ledger, make_id)
     assert ledger.sign_facility(id_number=number, kind="primary", facilities=[("原州区卫生院", "primary")],
@@ -266,9 +265,9 @@ def test_res_5_a_primary_care_change_on_15_june_takes_effect_1_july_and_on_15_ju
     with pytest.raises(RuleViolation, match="RES-5: .* only in June or December"):
         ledger.sign_facility(id_number=number, kind="primary", facilities=[("x", "primary")], on=D(2024, 7, 15),
                              operator=OP)
-    events = ledger.person_history(number)
-    assert facilities_on(events, D(2024, 6, 30))["primary"] == "原州区卫生院 (primary)"
-    assert facilities_on(events, D(2024, 7, 1))["primary"] == "兴庆区社区卫生服务中心 (primary)"
+    view = ledger.view(number)
+    assert facilities_on(view, D(2024, 6, 30))["primary"] == "原州区卫生院 (primary)"
+    assert facilities_on(view, D(2024, 7, 1))["primary"] == "兴庆区社区卫生服务中心 (primary)"
 
 
 def test_res_6_three_chronic_facilities_changed_in_q2_or_q4_from_the_next_quarter(ledger, make_id):
@@ -297,7 +296,7 @@ def test_wait_9_a_resident_who_takes_a_job_in_march_keeps_resident_cover_until_e
     ledger.hire(code=code, id_number=number, month=Month(2024, 3), declared_on=D(2024, 2, 20), operator=OP)
     declare(ledger, code, 2024, {number: "6000"}, on=D(2024, 2, 25))
     for month in (3, 4):
-        contributions.assess_month(ledger, month=Month(2024, month), operator=OP)
+        ledger.assess_month(month=Month(2024, month), operator=OP)
     pay(ledger, number, "2024-03", on=D(2024, 3, 10))
     march, _ = outlook(ledger, number, D(2024, 3, 20))
     assert (march.account, march.pooled, march.scheme) == (True, True, "resident")
@@ -336,6 +335,6 @@ def test_ref_3_r18_the_refund_and_the_cancellation_are_recorded_together(ledger,
     kinds = {n: [type(e).__name__ for e in ledger.person_history(n)][2:] for n in (abroad, moving, employed)}
     assert kinds == {abroad: ["ResidentRefunded", "PersonCancelled"], moving: ["ResidentRefunded", "PersonCancelled"],
                      employed: ["ResidentRefunded", "SchemeSwitched"]}
-    cancelled = {n: ledger.find_person(n).state_on(D(2024, 12, 20)) for n in (abroad, moving, employed)}
+    cancelled = {n: ledger.state(n, D(2024, 12, 20)) for n in (abroad, moving, employed)}
     assert [(c.registered, c.cancelled_reason, c.scheme) for c in cancelled.values()] == [
         (False, "abroad", "resident"), (False, "left", "resident"), (True, None, "employee")]

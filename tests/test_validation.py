@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commands.synthetic import credit_code, id_number
-from ledger import validation
-from ledger.errors import BadInput
-from ledger.month import Month
+from ledger.core.errors import BadInput
+from ledger.core.month import Month
+from ledger.intake import validation
 
 
 def test_reg_2_a_citizen_id_number_with_a_wrong_check_digit_is_refused():

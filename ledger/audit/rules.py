@@ -1,0 +1,20 @@
+"""Audit rules (E ch.11, R ch.8): every trace can be followed and nothing erased (AUD-2)."""
+
+from __future__ import annotations
+
+from ledger.core.errors import RuleViolation
+from ledger.core.events import EventReversed, LedgerEvent
+from ledger.core.history import reversals
+
+
+def check_reversible(events: list[LedgerEvent], seq: int) -> None:
+    """AUD-2: a correction names an existing, standing, ordinary fact."""
+    by_seq = {e.originator_version: e for e in events}
+    target = by_seq.get(seq)
+    if target is None:
+        raise RuleViolation("AUD-2", f"there is no event {seq} to correct (last is {len(events)})")
+    if isinstance(target, EventReversed):
+        raise RuleViolation("AUD-2", f"event {seq} is itself a correction; record a new fact instead")
+    reversed_by = reversals(events)
+    if seq in reversed_by:
+        raise RuleViolation("AUD-2", f"event {seq} was already reversed by event {reversed_by[seq]}")

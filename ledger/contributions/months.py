@@ -1,0 +1,187 @@
+"""Each person-month's assessment, receipts and settlement (MON-1..MON-3): one fold over the person's view.
+
+The fold is a step per fact in effective order; a fact recorded later for a month always sorts last among
+that month's facts, so the same step advances a month table over facts just recorded (a receipts import)
+without folding the stream again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from ledger.benefits.events import TransferredIn
+from ledger.contributions.deferral import is_deferred
+from ledger.contributions.events import (
+    AssessmentCancelled,
+    ContributionAssessed,
+    ContributionReassessed,
+    ContributionReceived,
+)
+from ledger.core.events import LedgerEvent
+from ledger.core.money import ZERO
+from ledger.core.month import Month
+from ledger.core.view import Deferrals, View
+
+COUNTED = ("paid", "trued-up")
+"""MON-2: the states of a month that count as paid with the person's own money in time."""
+
+
+@dataclass(frozen=True)
+class PersonMonth:
+    month: Month
+    scheme: str
+    employer: str | None
+    base: Decimal
+    employer_part: Decimal
+    personal_part: Decimal
+    total: Decimal
+    basis: str
+    reference_year: int | None
+    notice: str
+    due_on: datetime.date
+    received: Decimal = ZERO
+    true_up: Decimal = ZERO
+    true_up_due_on: datetime.date | None = None
+    cancelled: bool = False
+    last_received_on: datetime.date | None = None
+    receipts: tuple[tuple[datetime.date, Decimal], ...] = ()
+    """Each receipt's date and amount, so the month can be read as it stood on any date."""
+
+    @property
+    def back_pay(self) -> bool:
+        """WAIT-6: a month of an interrupted period paid afterwards (补缴)."""
+        return self.basis == "back-pay"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return ZERO if self.cancelled else self.total - self.received
+
+    def overdue(self, on: datetime.date) -> Decimal:
+        """What should have been received before `on`: the first assessment by its due date, a true-up by its own."""
+        due = ZERO
+        if on > self.due_on:
+            due += self.total - self.true_up
+        if self.true_up_due_on is not None and on > self.true_up_due_on:
+            due += self.true_up
+        return ZERO if self.cancelled else max(ZERO, due - self.received)
+
+    @property
+    def paid(self) -> bool:
+        """CON-6: only received money makes a month paid."""
+        return not self.cancelled and self.received >= self.total
+
+    @property
+    def paid_before_true_up(self) -> bool:
+        return not self.cancelled and self.true_up > 0 and self.received >= self.total - self.true_up
+
+    @property
+    def settled(self) -> bool:
+        """Counts as paid: the whole amount received, or all of it but a true-up assessed later (CON-3)."""
+        return self.paid or self.paid_before_true_up
+
+    def state(self, deferred: bool) -> str:
+        """MON-1."""
+        if self.cancelled:
+            return "cancelled"
+        if self.paid:
+            return "back-paid" if self.back_pay else "paid"
+        if self.paid_before_true_up:
+            return "trued-up"
+        return "deferred" if deferred else "assessed"
+
+    def state_with(self, deferrals: Deferrals) -> str:
+        return self.state(self.deferred_under(deferrals))
+
+    def deferred_under(self, deferrals: Deferrals) -> bool:
+        return is_deferred(deferrals.get(self.employer or "", []), self.month)
+
+    def as_of(self, on: datetime.date) -> PersonMonth:
+        """The month with only the money received by `on` (CON-6: money counts from the day it arrives)."""
+        kept = tuple(r for r in self.receipts if r[0] <= on)
+        if len(kept) == len(self.receipts):
+            return self
+        return replace(self, receipts=kept, received=sum((a for _, a in kept), ZERO),
+                       last_received_on=kept[-1][0] if kept else None)
+
+
+def step(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month, PersonMonth]:
+    """One fact's effect on the month table (a new dict when it changes, the same one when not)."""
+    if isinstance(event, ContributionAssessed):
+        before = months.get(event.month)
+        return {**months, event.month: PersonMonth(
+            month=event.month, scheme=event.scheme, employer=event.employer, base=event.base,
+            employer_part=event.employer_part, personal_part=event.personal_part, total=event.total,
+            basis=event.basis, reference_year=event.reference_year, notice=event.notice, due_on=event.due_on,
+            received=before.received if before else ZERO, receipts=before.receipts if before else ())}
+    month = months.get(getattr(event, "month", None)) if isinstance(
+        event, (ContributionReassessed, ContributionReceived, AssessmentCancelled)) else None
+    if month is None:
+        return months
+    if isinstance(event, ContributionReassessed):
+        month = replace(month, base=event.base, employer_part=event.employer_part, personal_part=event.personal_part,
+                        total=event.total, basis=event.basis, reference_year=event.reference_year,
+                        true_up=month.true_up + event.difference,
+                        true_up_due_on=max(month.true_up_due_on or event.due_on, event.due_on))
+    elif isinstance(event, ContributionReceived):
+        month = replace(month, received=month.received + event.amount, last_received_on=event.received_on,
+                        receipts=(*month.receipts, (event.received_on, event.amount)))
+    else:
+        month = replace(month, cancelled=True)
+    return {**months, month.month: month}
+
+
+def fold(facts: list[LedgerEvent]) -> dict[Month, PersonMonth]:
+    months: dict[Month, PersonMonth] = {}
+    for event in facts:
+        months = step(months, event) if isinstance(event, _MONTH_FACTS) else months
+    return dict(sorted(months.items()))
+
+
+_MONTH_FACTS = (ContributionAssessed, ContributionReassessed, ContributionReceived, AssessmentCancelled)
+
+
+def table(view: View) -> dict[Month, PersonMonth]:
+    """The person's months with every receipt known, in month order."""
+    return view.memo("months", lambda: fold(view.of(*_MONTH_FACTS)), advance=_advance)
+
+
+def _advance(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month, PersonMonth]:
+    advanced = step(months, event)
+    return advanced if advanced is months or event.month in months else dict(sorted(advanced.items()))
+
+
+def table_on(view: View, on: datetime.date) -> dict[Month, PersonMonth]:
+    """The months as they stood on `on` for money: receipts count from the day they were received."""
+    return view.memo(("months", on), lambda: {m: pm.as_of(on) for m, pm in table(view).items()})
+
+
+def unmatched_reason(months: dict[Month, PersonMonth], month: Month, amount: Decimal) -> str | None:
+    """CON-6: why a receipt does not settle the month (None when it does, to the fen)."""
+    person_month = months.get(month)
+    if person_month is None:
+        return f"no assessment for {month}"
+    if person_month.cancelled:
+        return f"the assessment for {month} was cancelled"
+    if person_month.outstanding <= 0:
+        return f"{month} is already paid"
+    if amount != person_month.outstanding:
+        return f"wrong amount: {month} owes {person_month.outstanding}"
+    return None
+
+
+def contribution_months(view: View, on: datetime.date) -> dict[str, int]:
+    """MON-2: paid + back-paid + transferred-in by `on` (money received by then), each month counted once."""
+    states = {month: person_month.state_with(view.deferrals)
+              for month, person_month in table_on(view, on).items() if month <= Month.of(on)}
+    paid = {month for month, state in states.items() if state in COUNTED}
+    back_paid = {month for month, state in states.items() if state == "back-paid"}
+    transferred_in = sum(e.months for e in view.of(TransferredIn) if e.on <= on)
+    return {"paid": len(paid), "back_paid": len(back_paid), "transferred_in": transferred_in,
+            "total": len(paid | back_paid) + transferred_in}
+
+
+def employers_of(view: View) -> set[str]:
+    """The employers a person's months were assessed for: whose deferrals the folds need."""
+    return {pm.employer for pm in table(view).values() if pm.employer}

@@ -1,0 +1,112 @@
+"""A stream's facts as known at a moment, folded once (beancount's `realize`): the value every fold reads.
+
+The facts known by the moment are kept in recorded order; those that stand (not reversed, not reversals) are
+sorted once into effective order. What the domains derive from them (a person's month table, their state on
+a date) is computed once per view and remembered here, so a query that asks ten folds sorts once.
+
+A view is saved and loaded as the facts it was built from (through the store's mapper, as stored); what was
+derived is derived again on load.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ledger.core.events import EventReversed, LedgerEvent
+from ledger.core.history import effective_order, reversals
+from ledger.core.month import Month
+from ledger.policy.parameters import Policy
+
+Deferrals = dict[str, list[tuple[Month, Month]]]
+Advance = Callable[[Any, LedgerEvent], Any]
+_MISSING = object()
+
+
+class View:
+    __slots__ = ("events", "known_at", "policy", "deferrals", "reversed_by", "standing", "_dates", "_memo")
+
+    def __init__(self, events: Iterable[LedgerEvent], *, policy: Policy, known_at: datetime.datetime | None = None,
+                 deferrals: Deferrals | None = None):
+        known = [e for e in events if known_at is None or e.timestamp <= known_at]
+        self.events: tuple[LedgerEvent, ...] = tuple(known)
+        self.known_at, self.policy, self.deferrals = known_at, policy, deferrals or {}
+        self.reversed_by = reversals(known)
+        self.standing: list[LedgerEvent] = sorted(
+            (e for e in known if not isinstance(e, EventReversed) and e.originator_version not in self.reversed_by),
+            key=effective_order)
+        self._dates = [e.effective_date for e in self.standing]
+        self._memo: dict[Any, tuple[Any, Advance | None]] = {}
+
+    @property
+    def version(self) -> int:
+        return self.events[-1].originator_version if self.events else 0
+
+    def of(self, *classes: type) -> list[Any]:
+        """The standing facts of these kinds, in effective order."""
+        return self.memo(("of", classes), lambda: [e for e in self.standing if isinstance(e, classes)])
+
+    def by(self, on: datetime.date) -> list[LedgerEvent]:
+        """The standing facts already in effect on `on`, in effective order."""
+        return self.standing[:bisect.bisect_right(self._dates, on)]
+
+    def memo(self, key: Any, compute: Callable[[], Any], advance: Advance | None = None) -> Any:
+        """`compute()` once per view; with `advance`, an extended view updates the value instead of recomputing."""
+        found = self._memo.get(key, (_MISSING, None))[0]
+        if found is _MISSING:
+            found = compute()
+            self._memo[key] = (found, advance)
+        return found
+
+    def with_deferrals(self, deferrals: Deferrals) -> View:
+        """The employers' deferrals (CON-8) that the person's months were assessed under, as known at the moment."""
+        if deferrals != self.deferrals:
+            self.deferrals = deferrals
+            self._memo = {k: v for k, v in self._memo.items() if isinstance(k, tuple) and k[0] == "of"}
+        return self
+
+    def extended(self, new: Iterable[LedgerEvent]) -> View:
+        """This view with facts just recorded added (a batch job's next step, with no store read).
+
+        Derived values that know how to advance over a new fact are carried; the rest are derived again.
+        """
+        new = list(new)
+        if any(isinstance(e, EventReversed) for e in new):
+            return View([*self.events, *new], policy=self.policy, deferrals=self.deferrals)
+        view = object.__new__(View)
+        view.events, view.known_at, view.policy = (*self.events, *new), None, self.policy
+        view.deferrals, view.reversed_by = self.deferrals, self.reversed_by
+        view.standing, view._dates = list(self.standing), list(self._dates)
+        for event in new:
+            at = bisect.bisect_right(view.standing, effective_order(event), key=effective_order)
+            view.standing.insert(at, event)
+            view._dates.insert(at, event.effective_date)
+        view._memo = {}
+        for key, (value, advance) in self._memo.items():
+            if advance is not None:
+                for event in new:
+                    value = advance(value, event)
+                view._memo[key] = (value, advance)
+        return view
+
+    def dump(self, mapper: Any) -> bytes:
+        """The facts the view was built from, as the store keeps them (topic and state bytes)."""
+        stored = [mapper.to_stored_event(e) for e in self.events]
+        return json.dumps({"known_at": self.known_at.isoformat() if self.known_at else None, "events": [
+            [str(s.originator_id), s.originator_version, s.topic, s.state.decode("latin-1")] for s in stored]}
+        ).encode()
+
+    @classmethod
+    def load(cls, mapper: Any, data: bytes, *, policy: Policy, deferrals: Deferrals | None = None) -> View:
+        from uuid import UUID
+
+        from eventsourcing.persistence import StoredEvent
+
+        saved = json.loads(data)
+        events = [mapper.to_domain_event(StoredEvent(UUID(i), v, t, s.encode("latin-1")))
+                  for i, v, t, s in saved["events"]]
+        known_at = datetime.datetime.fromisoformat(saved["known_at"]) if saved["known_at"] else None
+        return cls(events, policy=policy, known_at=known_at, deferrals=deferrals)

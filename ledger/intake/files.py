@@ -1,0 +1,114 @@
+"""The CSV files clerks hand in: wage declarations and the tax bureau's receipts.
+
+A file is checked whole before anything is recorded; every bad row is named in one refusal.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ledger.intake import validation
+from ledger.core.errors import BadInput
+from ledger.contributions.receipts import Receipt
+
+ROWS_MAX = 2_000_000
+
+
+@dataclass(frozen=True)
+class WageRow:
+    row: int
+    id_number: str
+    wage: Decimal
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _rows(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput("file", "is not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != columns:
+        raise BadInput("file", f"expected the header {','.join(columns)}, found {','.join(reader.fieldnames or [])}")
+    rows = []
+    for number, row in enumerate(reader, start=2):  # row 1 is the header
+        if number > ROWS_MAX:
+            raise BadInput("file", f"more than {ROWS_MAX} rows; split it")
+        rows.append((number, row))
+    return rows
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
+        raise BadInput("file", f"{len(problems)} bad rows, nothing recorded: {shown}")
+
+
+def wage_rows(data: bytes) -> list[WageRow]:
+    """`id_number,monthly_wage`; a malformed or repeated row refuses the file."""
+    return _one_row_per_person(data, ("id_number", "monthly_wage"), lambda number, row: WageRow(
+        number, validation.id_number(row["id_number"] or ""),
+        validation.money(row["monthly_wage"] or "", "monthly_wage")))
+
+
+def _one_row_per_person(data: bytes, columns: tuple[str, ...], parse) -> list:
+    """Parse every row; a malformed row or a second row for the same ID number refuses the file."""
+    rows, problems, seen = [], [], {}
+    for number, row in _rows(data, columns):
+        try:
+            parsed = parse(number, row)
+        except BadInput as error:
+            problems.append(f"row {number}: {error}")
+            continue
+        if parsed.id_number in seen:
+            problems.append(f"row {number}: {parsed.id_number} repeats row {seen[parsed.id_number]}")
+            continue
+        seen[parsed.id_number] = number
+        rows.append(parsed)
+    _refuse(problems)
+    return rows
+
+
+def receipt_rows(data: bytes) -> list[Receipt]:
+    """`id_number,month,amount,received_on`; a malformed row refuses the file."""
+    receipts, problems = [], []
+    for number, row in _rows(data, ("id_number", "month", "amount", "received_on")):
+        try:
+            amount = validation.money(row["amount"] or "", "amount")
+            if amount == 0:
+                raise BadInput("amount", "a receipt of 0.00")
+            receipts.append(Receipt(number, validation.id_number(row["id_number"] or ""),
+                                    validation.month(row["month"] or ""), amount,
+                                    validation.date(row["received_on"] or "", "received_on")))
+        except BadInput as error:
+            problems.append(f"row {number}: {error}")
+    _refuse(problems)
+    return receipts
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    row: int
+    id_number: str
+    name: str
+    sex: str
+
+
+def student_rows(data: bytes) -> list[StudentRow]:
+    """`id_number,name,sex`; a malformed or repeated row, or a sex that disagrees with the number, refuses the file."""
+    return _one_row_per_person(data, ("id_number", "name", "sex"), _student)
+
+
+def _student(number: int, row: dict[str, str]) -> StudentRow:
+    id_number = validation.id_number(row["id_number"] or "")
+    sex = validation.choice(row["sex"] or "", "sex", ("M", "F"))
+    if sex != validation.sex_of(id_number):
+        raise BadInput("sex", "does not agree with the ID number")
+    return StudentRow(number, id_number, validation.text(row["name"], "name", limit=60), sex)

@@ -1,0 +1,76 @@
+"""The policy book: what clerks publish after the defaults were shipped (one stream for the region)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from uuid import NAMESPACE_URL, uuid5
+
+from ledger.core import history
+from ledger.core.errors import RuleViolation
+from ledger.core.events import LedgerCreated, LedgerEvent, Stream, formerly
+from ledger.policy.parameters import AverageWage, Parameter, Policy
+
+
+@formerly("ledger.policy_book:PolicyBookOpened")
+class PolicyBookOpened(LedgerCreated):
+    on: datetime.date
+
+
+@formerly("ledger.policy_book:AverageWagePublished")
+class AverageWagePublished(LedgerEvent):
+    """The statistics bureau published year `year`'s average wage (CON-2, CON-3)."""
+
+    year: int
+    annual: Decimal
+    on: datetime.date
+
+
+@formerly("ledger.policy_book:PolicyParameterSet")
+class PolicyParameterSet(LedgerEvent):
+    """A parameter takes a new value from `effective_from`; `on` is when it was decided."""
+
+    name: str
+    value: str
+    effective_from: datetime.date
+    on: datetime.date
+
+
+@formerly("ledger.policy_book:PolicyBook")
+class PolicyBook(Stream):
+    """The region's one policy book: the defaults shipped, then what clerks publish (section P)."""
+
+    ID = uuid5(NAMESPACE_URL, "yibao:policy-book")
+
+    @classmethod
+    def start(cls, *, on: datetime.date, operator: str) -> PolicyBook:
+        return cls.open(PolicyBookOpened, cls.ID, on=on, operator=operator, documents=[])
+
+
+def check_average_wage(year: int, annual: Decimal, on: datetime.date) -> None:
+    """CON-2, CON-3: a positive figure, published once its year is over."""
+    if annual <= 0:
+        raise RuleViolation("CON-2", f"an average wage of {annual} cannot be a reference")
+    if on.year <= year:
+        raise RuleViolation("CON-3", f"year {year}'s average wage cannot be published before the year is over")
+
+
+def check_parameter(defaults: Policy, name: str, value: str) -> None:
+    """P: only a parameter the ledger knows, and for a rule-naming one only a value it may take."""
+    if name not in defaults.names():
+        raise RuleViolation("P", f"there is no policy parameter {name}; known: {', '.join(defaults.names())}")
+    choices = defaults.choices(name)
+    if choices and value not in choices:
+        raise RuleViolation("P", f"{name} takes one of {', '.join(choices)}, not {value!r}")
+
+
+def policy_from(defaults: Policy, events: list[LedgerEvent]) -> Policy:
+    """The defaults with every standing publication among `events` (filter by known-at first)."""
+    parameters, wages = [], []
+    for event in history.standing(events):
+        if isinstance(event, AverageWagePublished):
+            wages.append(AverageWage(event.year, event.annual, event.on, f"published by {event.operator}", False))
+        elif isinstance(event, PolicyParameterSet):
+            parameters.append(Parameter(event.name, event.value, event.effective_from,
+                                        f"set by {event.operator} on {event.on}", False))
+    return defaults.with_published(parameters, wages)

@@ -1,0 +1,42 @@
+"""The insured person (参保人员): one stream per person, found by citizen ID number (REG-2)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from ledger.core.events import Stream, formerly
+from ledger.registration.events import PersonRegistered
+
+
+@formerly("ledger.person:Person")
+class Person(Stream):
+    """Every fact of one insured life, from every chapter: registration, contributions, benefits, refunds."""
+
+    @classmethod
+    def register(cls, **fields: Any) -> Person:
+        return cls.open(PersonRegistered, uuid4(), **fields)
+
+
+@formerly("ledger.person:IdNumberIndex")
+class IdNumberIndex(Aggregate):
+    """Points an ID number at its person; one per number ever held, so old numbers still find them (REG-3).
+
+    Its id is derived from the number, so a second registration of a number conflicts in the store.
+    """
+
+    class Created(Aggregate.Created):
+        person_id: UUID
+
+    def __init__(self, person_id: UUID) -> None:
+        self.person_id = person_id
+
+    @staticmethod
+    def id_for(id_number: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"yibao:person:{id_number}")
+
+    @classmethod
+    def point(cls, id_number: str, person_id: UUID) -> IdNumberIndex:
+        return cls._create(cls.Created, id=cls.id_for(id_number), person_id=person_id)

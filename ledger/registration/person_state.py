@@ -1,0 +1,85 @@
+"""A person's registration state on a date: a pure fold over the facts that stand."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+
+from ledger.benefits.events import Retired, TransferredOut
+from ledger.core.view import View
+from ledger.registration.events import (
+    PersonCancelled,
+    PersonChanged,
+    PersonRegistered,
+    PersonReregistered,
+    SchemeSwitched,
+)
+
+IDENTITY_FIELDS = frozenset({"name", "sex", "id_number", "birth"})
+
+
+@dataclass(frozen=True)
+class PersonState:
+    id_number: str | None = None
+    name: str | None = None
+    sex: str | None = None
+    birth: datetime.date | None = None
+    scheme: str | None = None
+    hukou: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    area: str | None = None
+    """The insured area within Ningxia (参保地), a GB/T 2260 code, once recorded (TRF-1)."""
+    registered: bool = False
+    registered_on: datetime.date | None = None
+    cancelled_reason: str | None = None
+    cancelled_on: datetime.date | None = None
+    transferred_out: bool = False
+    retired_on: datetime.date | None = None
+
+    @property
+    def maternity_insured(self) -> bool:
+        """REG-6: maternity insurance has no registration of its own; employee registration carries it."""
+        return self.registered and self.scheme == "employee"
+
+
+def state_on(view: View, on: datetime.date) -> PersonState:
+    """The person's registration on `on`, as the view knows it."""
+    return view.memo(("state", on), lambda: _fold(view, on))
+
+
+def _fold(view: View, on: datetime.date) -> PersonState:
+    first = view.events[0] if view.events else None
+    # Before (or without) a standing registration, still say who the stream is about.
+    state = _identity(first) if isinstance(first, PersonRegistered) else PersonState()
+    for event in view.by(on):
+        if isinstance(event, PersonRegistered):
+            state = replace(_identity(event), scheme=event.scheme, registered=True, registered_on=event.on)
+        elif isinstance(event, PersonReregistered):
+            state = replace(state, scheme=event.scheme, registered=True, registered_on=event.on,
+                            cancelled_reason=None, cancelled_on=None, transferred_out=False, retired_on=None)
+        elif isinstance(event, PersonChanged):
+            state = replace(state, **event.changes)
+        elif isinstance(event, PersonCancelled):
+            state = replace(state, registered=False, cancelled_reason=event.reason, cancelled_on=event.on)
+        elif isinstance(event, TransferredOut):
+            state = replace(state, registered=False, cancelled_reason=f"transferred out to {event.to_region}",
+                            cancelled_on=event.on, transferred_out=True)
+        elif isinstance(event, SchemeSwitched):
+            state = replace(state, scheme=event.scheme)
+        elif isinstance(event, Retired):
+            state = replace(state, scheme="retired", retired_on=event.on)
+    return state
+
+
+def _identity(registered: PersonRegistered) -> PersonState:
+    """Who the stream is about, from its first fact: kept even when that registration was reversed, so that a
+    registration made again (after a wrong date was corrected) still knows the person."""
+    return PersonState(id_number=registered.id_number, name=registered.name, sex=registered.sex,
+                       birth=registered.birth, hukou=registered.hukou, phone=registered.phone,
+                       address=registered.address)
+
+
+def registrations(view: View) -> list[datetime.date]:
+    """The dates of the standing registrations, first and again (REG-2, MON-3)."""
+    return [e.on for e in view.of(PersonRegistered, PersonReregistered)]

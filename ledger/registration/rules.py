@@ -1,0 +1,123 @@
+"""Registration rules (REG-1..REG-6, and TRF-1's insured area): pure functions of policy, view and date."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.view import View
+from ledger.policy.parameters import Policy
+from ledger.registration.employer_state import EmployerState, employer_state
+from ledger.registration.person_state import IDENTITY_FIELDS, PersonState, registrations, state_on
+
+SCHEMES = ("employee", "flexible", "resident")
+UNIT_TYPES = ("enterprise", "institution", "government", "social-organisation", "individual-business", "other")
+CANCEL_REASONS = ("death", "missing", "abroad", "left")
+CANCELLATION_DOCUMENTS = {
+    # REG-5 (E12, R14): what proves each reason; any one of the kinds listed will do. Leaving needs none.
+    "death": ("death-certificate", "hukou-cancellation"),
+    "missing": ("court-declaration",),
+    "abroad": ("settled-abroad", "hukou-moved-out"),
+    "left": (),
+}
+DOCUMENT_NAMES = {
+    "death-certificate": "死亡证明", "hukou-cancellation": "公安机关的户籍注销证明",
+    "court-declaration": "人民法院的宣告失踪判决", "settled-abroad": "出国定居证明", "hukou-moved-out": "户口迁出证明",
+}
+NINGXIA = "64"
+
+
+def registration_is_late(policy: Policy, founded: datetime.date | None, registered_on: datetime.date) -> bool:
+    """REG-1: an employer registers within the due days of its founding; later is accepted but flagged."""
+    if founded is None:
+        return False
+    due_days = policy.integer("employer_registration_due_days", founded)
+    return registered_on > founded + datetime.timedelta(days=due_days)
+
+
+def require_registered(person: View, on: datetime.date) -> PersonState:
+    """The person's state on `on`, refused naming the rule when their registration does not stand then."""
+    state = state_on(person, on)
+    if state.transferred_out:
+        raise RuleViolation("TRF-1", f"{state.id_number} was {state.cancelled_reason} on {state.cancelled_on}")
+    if state.cancelled_reason:
+        raise RuleViolation("REG-5", f"{state.id_number} was cancelled ({state.cancelled_reason}) on "
+                                     f"{state.cancelled_on}")
+    if not state.registered:
+        raise RuleViolation("REG-2", f"{state.id_number} is not registered on {on}")
+    return state
+
+
+def require_employer_registered(employer: View, on: datetime.date) -> EmployerState:
+    state = employer_state(employer, on)
+    if state.cancelled_on is not None and not state.registered:
+        raise RuleViolation("REG-4", f"employer {state.code} was cancelled on {state.cancelled_on}")
+    if not state.registered:
+        raise RuleViolation("REG-1", f"employer {state.code} is not registered on {on}")
+    return state
+
+
+def check_employer_for_scheme(scheme: str, code: str | None) -> None:
+    """REG-2, REG-6: an employee registers through an employer; nobody else has one."""
+    if scheme == "employee" and code is None:
+        raise BadInput("employer", "an employee-scheme registration names its employer (--employer USCC)")
+    if scheme != "employee" and code is not None:
+        raise BadInput("employer", f"a {scheme} registration has no employer")
+
+
+def check_reregistration(person: View, on: datetime.date) -> None:
+    """REG-2, MON-3: only a person whose registration was cancelled before `on` registers again (on the same
+    stream); a registration dated before a standing one would rewrite history."""
+    state = state_on(person, on)
+    if state.registered:
+        raise RuleViolation("REG-2", f"{state.id_number} is already registered ({state.scheme}) on {on}")
+    standing = registrations(person)
+    if standing and state.cancelled_on is None:
+        raise RuleViolation("REG-2", f"{state.id_number} is registered from {standing[0]}: only a registration "
+                                     f"cancelled before {on} registers again; a wrong registration date is "
+                                     "fixed with `yibao correct`")
+
+
+def check_change(state: Any, changes: dict[str, Any], documents: list[str], identity: frozenset[str]) -> None:
+    """REG-3: key identity changes need a supporting document; a change to the same value is refused."""
+    named = sorted(set(changes) & identity)
+    if named and not documents:
+        raise RuleViolation("REG-3", f"changing {', '.join(named)} needs a supporting --document")
+    unchanged = [f for f, value in changes.items() if getattr(state, f) == value]
+    if unchanged:
+        raise RuleViolation("REG-3", f"{', '.join(unchanged)} already has that value")
+
+
+def check_person_change(state: PersonState, changes: dict[str, Any], documents: list[str],
+                        birth_of: Any) -> None:
+    """REG-3 for a person; the birth date must agree with the ID number (GB 11643); TRF-1 for the area."""
+    new_number, new_birth = changes.get("id_number", state.id_number), changes.get("birth", state.birth)
+    if birth_of(new_number) != new_birth:
+        raise BadInput("birth", f"{new_birth} does not agree with the ID number {new_number}")
+    if "area" in changes and not changes["area"].startswith(NINGXIA):
+        raise RuleViolation("TRF-1", f"{changes['area']} is outside Ningxia: leaving is a transfer out "
+                                     "(`yibao person transfer-out`)")
+    check_change(state, changes, documents, IDENTITY_FIELDS)
+
+
+def check_cancellation_documents(reason: str, documents: list[str]) -> None:
+    """REG-5: a cancellation carries the document its reason needs, as KIND:REF."""
+    kinds = CANCELLATION_DOCUMENTS[reason]
+    if kinds and not any(d.partition(":")[0] in kinds for d in documents):
+        needed = " or ".join(f"--document {kind}:REF ({DOCUMENT_NAMES[kind]})" for kind in kinds)
+        raise RuleViolation("REG-5", f"a cancellation for {reason} needs {needed}")
+
+
+def check_employer_cancellable(owed: Decimal) -> None:
+    """REG-4: an employer is cancelled only when it owes nothing."""
+    if owed > 0:
+        raise RuleViolation("REG-4", f"employer owes {owed}; settle arrears and late fees first")
+
+
+def check_scheme_switch(state: PersonState, scheme: str) -> None:
+    if state.scheme == scheme:
+        raise RuleViolation("REG-3", f"{state.id_number} is already in the {scheme} scheme")
+    if state.scheme == "retired":
+        raise RuleViolation("RET-1", "a retired person stays retired")

@@ -1,0 +1,19 @@
+"""Every kind of fact and stream the ledger stores, by chapter: imported before anything is read, so that facts
+stored under the topics their classes had before they moved (`formerly`) resolve."""
+
+from __future__ import annotations
+
+from ledger.benefits import events as benefits
+from ledger.contributions import events as contributions
+from ledger.contributions import receipts
+from ledger.core import events as core
+from ledger.maternity import events as maternity
+from ledger.policy import book as policy
+from ledger.refunds import events as refunds
+from ledger.registration import employer, person
+from ledger.registration import events as registration
+from ledger.resident import events as resident
+from ledger.store import jobs
+
+MODULES = (core, policy, registration, person, employer, contributions, receipts, benefits, maternity, resident,
+           refunds, jobs)
