@@ -1,1 +1,1 @@
-"""Write side of yibao-ledger: aggregates, events, the rules that guard commands, the application."""
+"""Write side of yibao-ledger, one folder per chapter of the regulations (docs/architecture.md)."""

@@ -15,7 +15,7 @@ from eventsourcing.domain import AggregateCreated
 
 from ledger.audit import handlers as audit
 from ledger.benefits import handlers as benefits
-from ledger.benefits.account import balance, movements
+from ledger.benefits.account import balance, horizon, movements
 from ledger.benefits.eligibility import Eligibility, eligibility
 from ledger.contributions import handlers as contributions
 from ledger.contributions import receiving
@@ -23,20 +23,24 @@ from ledger.contributions.arrears import debt_of
 from ledger.contributions.events import ContributionAssessed, ContributionReceived
 from ledger.contributions.months import PersonMonth, table
 from ledger.contributions.staffing import staff_on
-from ledger.core.events import LedgerEvent
+from ledger.core.events import EventReversed, LedgerEvent
+from ledger.core.money import ZERO
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.intake import files
 from ledger.maternity import handlers as maternity
 from ledger.policy import handlers as policy
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 from ledger.refunds import handlers as refunds
 from ledger.registration import handlers as registration
 from ledger.registration.employer_state import EmployerState, employer_state
 from ledger.registration.events import PersonRegistered
 from ledger.registration.person_state import PersonState, state_on
 from ledger.resident import handlers as resident
-from ledger.store import catalogue  # noqa: F401  (every event class known, as in the store)
+from ledger.store import (
+    catalogue,  # noqa: F401  (every event class known, as in the store)
+    registry,
+)
 
 D = datetime.date
 OP = "tester"
@@ -65,16 +69,28 @@ HANDLERS = {
 
 
 class Desk:
-    """A clerk's desk: every handler as a method, each call its own unit of work (one command)."""
+    """A clerk's desk: every handler as a method, each call its own unit of work (one command).
 
-    def __init__(self, ledger: Any):
-        self.ledger = ledger
+    With `checked`, the ledger's invariants are checked after every command, refused or not (beancount's
+    instrumented invariants).
+    """
+
+    def __init__(self, ledger: Any, checked: bool = False):
+        self.ledger, self.checked = ledger, checked
 
     def __getattr__(self, name: str) -> Any:
         handler = HANDLERS.get(name)
         if handler is None:
             return getattr(self.ledger, name)
-        return lambda *args, **fields: handler(self.ledger.unit_of_work(), *args, **fields)
+
+        def command(*args: Any, **fields: Any) -> Any:
+            try:
+                return handler(self.ledger.unit_of_work(), *args, **fields)
+            finally:
+                if self.checked:
+                    check_invariants(self.ledger)
+
+        return command
 
     def employer_debt(self, code: str, on: datetime.date):
         return debt_of(self.ledger.unit_of_work(), code, on)
@@ -90,6 +106,33 @@ class Desk:
 
     def staff(self, code: str, on: datetime.date) -> dict:
         return staff_on(self.ledger.employer_view(code), on)
+
+
+def check_invariants(ledger: Any) -> None:
+    """What must hold of every stream whatever was done: no account overdrawn on any day, no person-month
+    received twice or beyond what it owes, every reversal naming an ordinary fact that only it reverses."""
+    for person_id in registry.person_ids(ledger):
+        view = ledger.view_of(ledger.repository.get(person_id))
+        running = ZERO
+        for move in movements(view, horizon(view, D.min)):
+            running += move.amount
+            assert running >= 0, f"{person_id}: the account is overdrawn ({running}) on {move.on}"
+        receipts = [e.receipt_id for e in view.events if isinstance(e, ContributionReceived)]
+        assert len(receipts) == len(set(receipts)), f"{person_id}: a receipt recorded twice"
+        for month, person_month in table(view).items():
+            assert person_month.cancelled or person_month.received <= person_month.total, \
+                f"{person_id}: {month} received {person_month.received} of {person_month.total}"
+        _check_reversals(view.events)
+    for employer_id in registry.employer_ids(ledger):
+        _check_reversals(ledger.repository.get(employer_id).history)
+
+
+def _check_reversals(events: list[LedgerEvent]) -> None:
+    by_seq = {e.originator_version: e for e in events}
+    named = [e.seq for e in events if isinstance(e, EventReversed)]
+    assert len(named) == len(set(named)), "an event reversed twice"
+    for seq in named:
+        assert seq in by_seq and not isinstance(by_seq[seq], EventReversed), f"reversal of {seq} names no fact"
 
 
 # -- building a region through the desk -------------------------------------------------------------------

@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 from commands.main import cli
 from commands.synthetic import credit_code, id_number
+from ledger.store.application import Ledger
 from ledger.store.opening import open_ledger
+from ledger.store.storage import store_for
 from tests.builders import Desk
 
 ADMIN_URL = os.environ.get("YIBAO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -57,10 +59,18 @@ def store_url(request, tmp_path):
 
 @pytest.fixture
 def ledger(store_url):
-    """A clerk's desk over a new ledger in the store: every handler a method, the ledger's own reads besides."""
+    """A clerk's desk over a new ledger in the store: every handler a method, the ledger's own reads besides;
+    the ledger's invariants are checked after every command."""
     ledger = open_ledger(store_url, initialise=True)
-    yield Desk(ledger)
+    yield Desk(ledger, checked=True)
     ledger.close()
+
+
+@pytest.fixture
+def desk():
+    """A clerk's desk over a new ledger on the library's in-memory store: the rule tests' (the rules are pure;
+    what the stores do is the application suite's)."""
+    return Desk(Ledger(env=store_for("memory:").settings))
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from ledger.core import history
 from ledger.core.errors import BadInput, RuleViolation, StorageFailure
 from ledger.core.month import Month
-from ledger.store.opening import open_ledger
 from ledger.registration.events import PersonChanged
 from ledger.registration.person_state import state_on
+from ledger.store.opening import open_ledger
 from projections.status import status
 
 D = datetime.date
@@ -188,3 +188,82 @@ def test_reg_2_aud_2_a_wrong_registration_date_is_corrected_then_registered_agai
     register_person(ledger, number, on=D(2024, 1, 1))
     state = ledger.state(number, D(2024, 2, 1))
     assert (state.registered, state.registered_on, state.name, state.sex) == (True, D(2024, 1, 1), "马明", "M")
+
+
+# -- each chapter's handlers on both stores, the invariants checked after every command ------------------------
+
+def test_a_flexible_year_assessed_imported_interrupted_and_paid_back(ledger, make_id):
+    from decimal import Decimal
+
+    from ledger.contributions.receipts import Receipt
+    from tests.builders import flexible, pay_months
+
+    number = flexible(ledger, make_id, on=D(2024, 3, 1))
+    assert ledger.assess_month(month=Month(2024, 3), operator="c").assessed == 10
+    receipts = [Receipt(row, number, Month(2024, row + 1), Decimal("388.24"), D(2024, 3, 20)) for row in (2, 3, 4)]
+    summary = ledger.import_receipts(receipts, digest="f1", source="r.csv", on=D(2024, 3, 21), operator="c")
+    assert (summary.matched, summary.unmatched) == (3, 0)
+    ledger.interrupt(id_number=number, month=Month(2024, 6), operator="c")
+    assert ledger.back_pay(id_number=number, first=Month(2024, 6), last=Month(2024, 7), on=D(2024, 8, 5),
+                           operator="c") == 2
+    pay_months(ledger, number, "2024-06", "2024-07", on=D(2024, 8, 6))
+    states = {str(m): pm.state_with({}) for m, pm in ledger.months(number).items()}
+    assert [states[m] for m in ("2024-03", "2024-05", "2024-06", "2024-07", "2024-08")] == [
+        "paid", "paid", "back-paid", "back-paid", "assessed"]
+
+
+def test_a_maternity_claim_and_a_resident_refund(ledger, make_id, make_code):
+    from tests.builders import declare, employer, pay_months, resident_person
+
+    code = employer(ledger, make_code())
+    mother = make_id(sex="F", birth=D(1994, 5, 1))
+    ledger.register_person(id_number=mother, name="马燕", sex="F", scheme="employee", on=D(2024, 1, 1), employer=code,
+                           operator="c")
+    declare(ledger, code, 2024, {mother: "6000"})
+    for number in range(1, 13):
+        ledger.assess_month(month=Month(2024, number), operator="c")
+    pay_months(ledger, mother, "2024-01", "2024-12", on=D(2024, 12, 20))
+    claim, average = ledger.claim_maternity(
+        id_number=mother, kind="allowance", birth=D(2024, 12, 5), on=D(2025, 1, 5), operator="c",
+        documents={"form": "申报表-1", "card": "社保卡", "discharge-record": "出院-1"})
+    assert (str(claim.payments[0][1]), str(average)) == ("31600.00", "2024-01..2024-12 (12 person-months)")
+    leaving = resident_person(ledger, make_id)
+    ledger.pay_resident(id_number=leaving, year=2025, on=D(2024, 10, 1), operator="c")
+    assert ledger.request_refund(id_number=leaving, reason="abroad", on=D(2024, 12, 1), operator="c",
+                                 documents=["settled-abroad:定居-1"])[2] == 400
+
+
+def test_the_invariant_check_catches_an_overdrawn_account_a_receipt_twice_and_a_stray_reversal(make_id):
+    from decimal import Decimal
+
+    from ledger.benefits.events import AccountSpent
+    from ledger.contributions.events import ContributionAssessed, ContributionReceived
+    from ledger.core.events import EventReversed
+    from ledger.store.application import Ledger
+    from ledger.store.storage import store_for
+    from tests.builders import Desk, check_invariants
+
+    assessed = dict(month=Month(2024, 3), scheme="flexible", employer=None, base=Decimal("4853.00"),
+                    employer_part=Decimal("0.00"), personal_part=Decimal("388.24"), total=Decimal("388.24"),
+                    basis="minimum", reference_year=2023, notice="n", due_on=D(2024, 12, 31))
+    received = dict(month=Month(2024, 3), amount=Decimal("388.24"), received_on=D(2024, 3, 5), source="x")
+    forgeries = {
+        "overdrawn": [(AccountSpent, dict(amount=Decimal("5.00"), facility=None, on=D(2024, 4, 1)))],
+        "a receipt recorded twice": [(ContributionAssessed, assessed), (ContributionReceived, received | {"receipt_id": "r"}),
+                                     (ContributionReceived, received | {"receipt_id": "r"})],
+        "received 776.48 of 388.24": [(ContributionAssessed, assessed),
+                                      (ContributionReceived, received | {"receipt_id": "r1"}),
+                                      (ContributionReceived, received | {"receipt_id": "r2"})],
+        "names no fact": [(EventReversed, dict(seq=9, reason="x", on=D(2024, 4, 1)))],
+    }
+    for found, facts in forgeries.items():
+        desk = Desk(Ledger(env=store_for("memory:").settings))
+        number = make_id()
+        register_person(desk, number)
+        check_invariants(desk.ledger)
+        uow = desk.unit_of_work()
+        for event_class, fields in facts:  # past every rule: what someone writing to the store could do
+            uow.person(number).record(event_class, operator="x", documents=[], **fields)
+        uow.commit()
+        with pytest.raises(AssertionError, match=found):
+            check_invariants(desk.ledger)

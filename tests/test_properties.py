@@ -303,7 +303,8 @@ def test_wait_9_no_date_has_both_schemes_pooled_benefits(ops):
         allowed = eligibility(view, day)
         assert allowed.pooled == (allowed.scheme is not None)  # pooled benefits always name the one scheme
         covered, _, _ = resident.coverage(view, day)
-        scheme = state_on(view, day).scheme
+        state = state_on(view, day)
+        scheme = state.scheme if state.registered else None
         if allowed.scheme == "resident" and scheme in ("employee", "flexible"):
             assert allowed.reason.startswith("WAIT-9")  # resident cover only while employee benefits wait
         if allowed.scheme == "employee":

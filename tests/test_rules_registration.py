@@ -15,7 +15,12 @@ from ledger.core.errors import RuleViolation
 from ledger.core.events import EventReversed
 from ledger.core.month import Month
 from ledger.registration.employer_state import employer_state
-from ledger.registration.events import EmployerCancelled, EmployerRegistered, PersonCancelled, PersonChanged
+from ledger.registration.events import (
+    EmployerCancelled,
+    EmployerRegistered,
+    PersonCancelled,
+    PersonChanged,
+)
 from ledger.registration.person_state import IDENTITY_FIELDS, state_on
 from ledger.registration.rules import (
     check_cancellation_documents,

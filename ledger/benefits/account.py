@@ -12,7 +12,7 @@ from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
 from ledger.core.money import ZERO, round_fen
 from ledger.core.view import Deferrals, View
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 
 
 @dataclass(frozen=True)

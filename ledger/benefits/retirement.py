@@ -9,7 +9,7 @@ from ledger.contributions.months import table_on
 from ledger.core.errors import RuleViolation
 from ledger.core.month import Month
 from ledger.core.view import View
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 from ledger.registration.person_state import PersonState
 
 

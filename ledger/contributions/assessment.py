@@ -12,7 +12,7 @@ from ledger.core.errors import RuleViolation
 from ledger.core.money import ZERO, round_fen
 from ledger.core.month import Month
 from ledger.core.view import View
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 
 
 @dataclass(frozen=True)

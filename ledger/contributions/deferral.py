@@ -6,7 +6,7 @@ from ledger.contributions.events import DeferralAgreed
 from ledger.core.errors import RuleViolation
 from ledger.core.month import Month
 from ledger.core.view import View
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 
 
 def deferral_periods(employer: View) -> list[tuple[Month, Month]]:

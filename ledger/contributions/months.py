@@ -106,19 +106,19 @@ class PersonMonth:
                        last_received_on=kept[-1][0] if kept else None)
 
 
-def step(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month, PersonMonth]:
-    """One fact's effect on the month table (a new dict when it changes, the same one when not)."""
+def apply(months: dict[Month, PersonMonth], event: LedgerEvent) -> None:
+    """One fact's effect on the month table, in place: the step of the fold."""
     if isinstance(event, ContributionAssessed):
         before = months.get(event.month)
-        return {**months, event.month: PersonMonth(
+        months[event.month] = PersonMonth(
             month=event.month, scheme=event.scheme, employer=event.employer, base=event.base,
             employer_part=event.employer_part, personal_part=event.personal_part, total=event.total,
             basis=event.basis, reference_year=event.reference_year, notice=event.notice, due_on=event.due_on,
-            received=before.received if before else ZERO, receipts=before.receipts if before else ())}
-    month = months.get(getattr(event, "month", None)) if isinstance(
-        event, (ContributionReassessed, ContributionReceived, AssessmentCancelled)) else None
+            received=before.received if before else ZERO, receipts=before.receipts if before else ())
+        return
+    month = months.get(event.month) if isinstance(event, _MONTH_FACTS) else None
     if month is None:
-        return months
+        return
     if isinstance(event, ContributionReassessed):
         month = replace(month, base=event.base, employer_part=event.employer_part, personal_part=event.personal_part,
                         total=event.total, basis=event.basis, reference_year=event.reference_year,
@@ -129,17 +129,17 @@ def step(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month, Pe
                         receipts=(*month.receipts, (event.received_on, event.amount)))
     else:
         month = replace(month, cancelled=True)
-    return {**months, month.month: month}
+    months[month.month] = month
+
+
+_MONTH_FACTS = (ContributionAssessed, ContributionReassessed, ContributionReceived, AssessmentCancelled)
 
 
 def fold(facts: list[LedgerEvent]) -> dict[Month, PersonMonth]:
     months: dict[Month, PersonMonth] = {}
     for event in facts:
-        months = step(months, event) if isinstance(event, _MONTH_FACTS) else months
+        apply(months, event)
     return dict(sorted(months.items()))
-
-
-_MONTH_FACTS = (ContributionAssessed, ContributionReassessed, ContributionReceived, AssessmentCancelled)
 
 
 def table(view: View) -> dict[Month, PersonMonth]:
@@ -148,8 +148,12 @@ def table(view: View) -> dict[Month, PersonMonth]:
 
 
 def _advance(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month, PersonMonth]:
-    advanced = step(months, event)
-    return advanced if advanced is months or event.month in months else dict(sorted(advanced.items()))
+    """The same step over a fact just recorded; the earlier table (another view's) is left as it was."""
+    if not isinstance(event, _MONTH_FACTS):
+        return months
+    advanced = dict(months)
+    apply(advanced, event)
+    return advanced if event.month in months else dict(sorted(advanced.items()))
 
 
 def table_on(view: View, on: datetime.date) -> dict[Month, PersonMonth]:

@@ -10,7 +10,7 @@ from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
 from ledger.core.month import Month
 from ledger.core.view import View
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 
 
 def staff_change_month(policy: Policy, requested: Month, declared_on: datetime.date) -> Month:

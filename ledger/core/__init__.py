@@ -1,0 +1,1 @@
+"""What every chapter uses: facts and streams, the person's view, months, money, effective-dated policy, errors."""

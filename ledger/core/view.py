@@ -19,7 +19,7 @@ from typing import Any
 from ledger.core.events import EventReversed, LedgerEvent
 from ledger.core.history import effective_order, reversals
 from ledger.core.month import Month
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 
 Deferrals = dict[str, list[tuple[Month, Month]]]
 Advance = Callable[[Any, LedgerEvent], Any]

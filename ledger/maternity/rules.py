@@ -19,7 +19,7 @@ from ledger.core.money import round_fen
 from ledger.core.month import Month
 from ledger.core.view import Deferrals, View
 from ledger.maternity.events import BenefitPaid, MaternityClaimed
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 
 KINDS = ("allowance", "delivery", "male-subsidy", "nursing-subsidy")
 CLAIMANT_SEX = {

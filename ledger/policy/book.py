@@ -9,7 +9,7 @@ from uuid import NAMESPACE_URL, uuid5
 from ledger.core import history
 from ledger.core.errors import RuleViolation
 from ledger.core.events import LedgerCreated, LedgerEvent, Stream, formerly
-from ledger.policy.parameters import AverageWage, Parameter, Policy
+from ledger.core.policy import AverageWage, Parameter, Policy
 
 
 @formerly("ledger.policy_book:PolicyBookOpened")

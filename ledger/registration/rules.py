@@ -8,7 +8,7 @@ from typing import Any
 
 from ledger.core.errors import BadInput, RuleViolation
 from ledger.core.view import View
-from ledger.policy.parameters import Policy
+from ledger.core.policy import Policy
 from ledger.registration.employer_state import EmployerState, employer_state
 from ledger.registration.person_state import IDENTITY_FIELDS, PersonState, registrations, state_on
 

@@ -1,6 +1,6 @@
 """Effective-dated policy parameters (政策参数): every number the rules use comes from here.
 
-The defaults ship in defaults.json; what clerks publish later is recorded in the PolicyBook
+The defaults ship in policy_defaults.json; what clerks publish later is recorded in the PolicyBook
 stream and layered on top, so a computation can be redone with the policy as it was known then.
 """
 
@@ -53,7 +53,7 @@ class Policy:
 
     @classmethod
     def defaults(cls) -> Policy:
-        data = json.loads(resources.files("ledger.policy").joinpath("defaults.json").read_text("utf-8"))
+        data = json.loads(resources.files("ledger.core").joinpath("policy_defaults.json").read_text("utf-8"))
         return cls(
             [Parameter(p["name"], p["value"], datetime.date.fromisoformat(p["from"]), p["source"], p["assumed"],
                        tuple(p.get("choices", ()))) for p in data["parameters"]],
