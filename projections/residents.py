@@ -6,9 +6,9 @@ import datetime
 from typing import Any
 
 from ledger.core.view import View
-from ledger.store import registry
 from ledger.registration.person_state import state_on
 from ledger.resident.rules import payments
+from ledger.store import registry
 
 
 def classify(view: View, year: int) -> dict[str, Any] | None:

@@ -26,11 +26,11 @@ from ledger.contributions.staffing import staff_on
 from ledger.core.events import EventReversed, LedgerEvent
 from ledger.core.money import ZERO
 from ledger.core.month import Month
+from ledger.core.policy import Policy
 from ledger.core.view import View
 from ledger.intake import files
 from ledger.maternity import handlers as maternity
 from ledger.policy import handlers as policy
-from ledger.core.policy import Policy
 from ledger.refunds import handlers as refunds
 from ledger.registration import handlers as registration
 from ledger.registration.employer_state import EmployerState, employer_state

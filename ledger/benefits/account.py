@@ -11,8 +11,8 @@ from ledger.benefits.retirement import benefits_start
 from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
 from ledger.core.money import ZERO, round_fen
-from ledger.core.view import Deferrals, View
 from ledger.core.policy import Policy
+from ledger.core.view import Deferrals, View
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from ledger.benefits.events import Retired
 from ledger.contributions.months import table_on
 from ledger.core.errors import RuleViolation
 from ledger.core.month import Month
-from ledger.core.view import View
 from ledger.core.policy import Policy
+from ledger.core.view import View
 from ledger.registration.person_state import PersonState
 
 

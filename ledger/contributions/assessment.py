@@ -6,13 +6,19 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.contributions.bases import Reference, base_floor, chosen_base, clamp_base, reference_wage
+from ledger.contributions.bases import (
+    Reference,
+    base_floor,
+    chosen_base,
+    clamp_base,
+    reference_wage,
+)
 from ledger.contributions.months import PersonMonth
 from ledger.core.errors import RuleViolation
 from ledger.core.money import ZERO, round_fen
 from ledger.core.month import Month
-from ledger.core.view import View
 from ledger.core.policy import Policy
+from ledger.core.view import View
 
 
 @dataclass(frozen=True)

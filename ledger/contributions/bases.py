@@ -11,8 +11,8 @@ from ledger.contributions.events import BaseChosen, BasesDeclared
 from ledger.core.errors import RuleViolation
 from ledger.core.money import round_fen, round_to
 from ledger.core.month import Month
-from ledger.core.view import View
 from ledger.core.policy import Policy
+from ledger.core.view import View
 
 
 @dataclass(frozen=True)

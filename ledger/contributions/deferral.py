@@ -5,8 +5,8 @@ from __future__ import annotations
 from ledger.contributions.events import DeferralAgreed
 from ledger.core.errors import RuleViolation
 from ledger.core.month import Month
-from ledger.core.view import View
 from ledger.core.policy import Policy
+from ledger.core.view import View
 
 
 def deferral_periods(employer: View) -> list[tuple[Month, Month]]:

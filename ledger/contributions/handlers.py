@@ -44,7 +44,13 @@ from ledger.contributions.events import (
     StaffLeft,
 )
 from ledger.contributions.months import PersonMonth, table
-from ledger.contributions.staffing import check_hire, check_leave, staff_change_month, staff_during, staff_on
+from ledger.contributions.staffing import (
+    check_hire,
+    check_leave,
+    staff_change_month,
+    staff_during,
+    staff_on,
+)
 from ledger.core.errors import BadInput, RuleViolation
 from ledger.core.month import Month
 from ledger.intake.files import WageRow

@@ -14,7 +14,12 @@ from decimal import Decimal
 from ledger.benefits.events import TransferredOut
 from ledger.contributions.events import ContributionReceived
 from ledger.contributions.months import table, unmatched_reason
-from ledger.contributions.receipts import Receipt, ReceiptBatch, ReceiptBatchProgressed, ReceiptUnmatched
+from ledger.contributions.receipts import (
+    Receipt,
+    ReceiptBatch,
+    ReceiptBatchProgressed,
+    ReceiptUnmatched,
+)
 from ledger.core.errors import RuleViolation, StorageFailure
 from ledger.core.events import LedgerEvent
 from ledger.core.month import Month

@@ -9,8 +9,8 @@ from ledger.contributions.events import StaffHired, StaffLeft
 from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
 from ledger.core.month import Month
-from ledger.core.view import View
 from ledger.core.policy import Policy
+from ledger.core.view import View
 
 
 def staff_change_month(policy: Policy, requested: Month, declared_on: datetime.date) -> Month:

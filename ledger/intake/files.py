@@ -11,9 +11,9 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.intake import validation
-from ledger.core.errors import BadInput
 from ledger.contributions.receipts import Receipt
+from ledger.core.errors import BadInput
+from ledger.intake import validation
 
 ROWS_MAX = 2_000_000
 

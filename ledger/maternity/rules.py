@@ -17,9 +17,9 @@ from ledger.contributions.months import PersonMonth, table_on
 from ledger.core.errors import RuleViolation
 from ledger.core.money import round_fen
 from ledger.core.month import Month
+from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.maternity.events import BenefitPaid, MaternityClaimed
-from ledger.core.policy import Policy
 
 KINDS = ("allowance", "delivery", "male-subsidy", "nursing-subsidy")
 CLAIMANT_SEX = {

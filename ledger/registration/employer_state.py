@@ -6,7 +6,11 @@ import datetime
 from dataclasses import dataclass, replace
 
 from ledger.core.view import View
-from ledger.registration.events import EmployerCancelled, EmployerChanged, EmployerRegistered
+from ledger.registration.events import (
+    EmployerCancelled,
+    EmployerChanged,
+    EmployerRegistered,
+)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.core.errors import BadInput, RuleViolation
-from ledger.core.view import View
 from ledger.core.policy import Policy
+from ledger.core.view import View
 from ledger.registration.employer_state import EmployerState, employer_state
-from ledger.registration.person_state import IDENTITY_FIELDS, PersonState, registrations, state_on
+from ledger.registration.person_state import (
+    IDENTITY_FIELDS,
+    PersonState,
+    registrations,
+    state_on,
+)
 
 SCHEMES = ("employee", "flexible", "resident")
 UNIT_TYPES = ("enterprise", "institution", "government", "social-organisation", "individual-business", "other")

@@ -10,7 +10,12 @@ from ledger.intake.files import StudentRow
 from ledger.intake.validation import birth_date_of
 from ledger.registration.person import IdNumberIndex, Person
 from ledger.registration.rules import require_registered
-from ledger.resident.events import FacilitySigned, HardshipEnded, HardshipFlagged, ResidentContributionPaid
+from ledger.resident.events import (
+    FacilitySigned,
+    HardshipEnded,
+    HardshipFlagged,
+    ResidentContributionPaid,
+)
 from ledger.resident.rules import (
     amounts,
     check_chronic_facilities,

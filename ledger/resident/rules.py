@@ -9,10 +9,15 @@ from decimal import Decimal
 from ledger.core.errors import RuleViolation
 from ledger.core.money import ZERO, round_fen
 from ledger.core.month import Month
-from ledger.core.view import View
 from ledger.core.policy import Policy
+from ledger.core.view import View
 from ledger.refunds.events import ResidentRefunded
-from ledger.resident.events import FacilitySigned, HardshipEnded, HardshipFlagged, ResidentContributionPaid
+from ledger.resident.events import (
+    FacilitySigned,
+    HardshipEnded,
+    HardshipFlagged,
+    ResidentContributionPaid,
+)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
 from ledger.core.errors import RuleViolation, StorageFailure
 from ledger.core.events import LedgerEvent
+from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook, policy_from
-from ledger.core.policy import Policy
 from ledger.registration.employer import Employer
 from ledger.registration.person import IdNumberIndex, Person
 from ledger.store import catalogue  # noqa: F401  (every event class, old topics registered, before any read)

@@ -17,9 +17,9 @@ from eventsourcing.application import AggregateNotFoundError
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
 from ledger.core.errors import RuleViolation
+from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook
-from ledger.core.policy import Policy
 from ledger.registration.employer import Employer
 from ledger.registration.person import IdNumberIndex, Person
 from ledger.store import registry
