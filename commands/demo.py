@@ -14,8 +14,8 @@ from commands.status import command as status_command
 from commands.synthetic import DEMO_OPERATOR, fill_region
 from commands.timeline import command as timeline_command
 from ledger.core.errors import BadInput
+from ledger.core.jobs import Job
 from ledger.store.application import Ledger
-from ledger.store.jobs import Job
 from ledger.store.opening import open_ledger
 from ledger.store.storage import DEFAULT_URL
 

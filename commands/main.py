@@ -11,12 +11,14 @@ from rich.markup import escape
 
 from commands import (
     account,
+    benefit,
     contributions,
     correct,
     demo,
     diff,
     employer,
     init,
+    institution,
     maternity,
     months,
     person,
@@ -59,6 +61,6 @@ def cli(ctx: click.Context, db: str | None) -> None:
         obj.setdefault("db", db)
 
 
-for module in (init, policy, employer, person, contributions, account, maternity, resident, refund, correct, timeline,
-               status, months, diff, demo):
+for module in (init, policy, employer, person, contributions, account, institution, benefit, maternity, resident, refund,
+               correct, timeline, status, months, diff, demo):
     cli.add_command(module.command)

@@ -164,6 +164,36 @@ def sign(ctx, id_number, facilities, chronic, on, operator):
     stdout.print(f"signed, in force from {effective_from}")
 
 
+@command.command("recognise")
+@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--condition", required=True, help="The chronic or major outpatient condition (门诊大病病种).")
+@on_option("Date of the recognition (default: today).")
+@click.option("--document", "documents", multiple=True, metavar="KIND:REF",
+              help="card:REF (社会保障卡) and diagnosis:REF (病历诊断资料), both needed (R23).")
+@operator_option
+@db_option
+@click.pass_context
+def recognise(ctx, id_number, condition, on, documents, operator):
+    """Recognise a chronic outpatient condition (门诊大病认定, R23): chronic outpatient pooling needs one (BEN-6).
+
+    Example:
+
+        yibao resident recognise --id 640122198508014294 --condition 糖尿病 --on 2024-03-01 \
+            --document card:社保卡 --document diagnosis:诊断-2024-31 --operator clerk01
+    """
+    operator = require_operator(operator)
+    papers = {}
+    for pair in documents:
+        kind, sep, reference = pair.partition(":")
+        if not sep or not reference.strip():
+            raise BadInput("document", f"{pair!r}: expected KIND:REF, e.g. diagnosis:诊断-2024-31")
+        papers[kind] = validation.text(reference, "document")
+    resident.recognise_condition(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+                                 condition=validation.text(condition, "condition"), on=effective_date(on),
+                                 operator=operator, documents=papers)
+    stdout.print(f"{id_number}: {condition} recognised from {effective_date(on)} (R23)")
+
+
 @command.command("list")
 @click.option("--status", required=True, type=click.Choice(["registered", "paid", "unpaid"]))
 @click.option("--reason", type=click.Choice(["interrupted", "dead", "other"]), help="Only unpaid for this reason.")

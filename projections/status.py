@@ -13,6 +13,7 @@ from ledger.core.view import View
 from ledger.maternity.rules import continuous_months
 from ledger.registration.person_state import state_on
 from ledger.resident.rules import facilities_on
+from projections.benefits import paid_in_year
 from projections.plain import plain
 
 
@@ -37,4 +38,5 @@ def status(view: View, on: datetime.date, known_at: datetime.datetime) -> dict[s
         "contribution_months": contribution_months(view, on),
         "account": plain(account.summary(account.movements(view, on))),
         "maternity_continuous_months": continuous_months(view, Month.of(on), on),
+        "benefits_paid": paid_in_year(view, on, allowed.scheme),
     }

@@ -30,6 +30,7 @@ from ledger.core.policy import Policy
 from ledger.core.view import View
 from ledger.intake import files
 from ledger.maternity import handlers as maternity
+from ledger.medical import handlers as medical
 from ledger.policy import handlers as policy
 from ledger.refunds import handlers as refunds
 from ledger.registration import handlers as registration
@@ -65,6 +66,9 @@ HANDLERS = {
     "sign_facility": resident.sign_facility, "register_students": resident.register_students,
     "correct_person": audit.correct_person, "correct_employer": audit.correct_employer,
     "set_policy_parameter": policy.set_parameter,
+    "register_institution": medical.register_institution, "settle": medical.settle,
+    "import_settlements": medical.import_settlements, "claim_reimbursement": medical.claim,
+    "recognise_condition": resident.recognise_condition,
 }
 
 

@@ -47,7 +47,7 @@ def test_demo_fills_any_store_with_valid_people(yibao, store_url):
 
 def test_a_demo_that_stopped_part_way_is_not_doubled_by_a_second_run(yibao, store_url):
     from commands.synthetic import DEMO_OPERATOR
-    from ledger.store.jobs import Job
+    from ledger.core.jobs import Job
     from ledger.store.opening import open_ledger
     from tests.builders import Desk
     from tests.conftest import stored_event_count

@@ -311,3 +311,60 @@ def test_wait_9_no_date_has_both_schemes_pooled_benefits(ops):
             assert scheme in ("employee", "flexible")
         if covered and allowed.pooled is False:
             assert scheme not in ("resident",)  # a covered resident is never left without benefits
+
+
+benefit_ops = st.lists(st.one_of(
+    st.tuples(st.just("pay"), st.integers(3, 12), st.integers(1, 28)),
+    st.tuples(st.just("interrupt"), st.integers(3, 12), st.integers(1, 28)),
+    st.tuples(st.just("settle"), st.integers(3, 12), st.integers(1, 28)),
+    st.tuples(st.just("claim"), st.integers(3, 12), st.integers(1, 28)),
+    st.tuples(st.just("reverse"), st.integers(1, 40), st.integers(1, 28)),
+), max_size=20)
+
+
+def apply_benefit_op(desk: Desk, operation) -> None:
+    from ledger.medical.rules import Settlement
+
+    kind, number, day = operation
+    month = Month(2024, min(number, 12))
+    on = month.day(day)
+    if kind == "pay":
+        owed = desk.months(NUMBER).get(month)
+        if owed is not None and owed.outstanding > 0:
+            desk.pay_at_counter(id_number=NUMBER, first=month, last=month, amount=owed.outstanding, received_on=on,
+                                operator="c")
+    elif kind == "interrupt":
+        desk.interrupt(id_number=NUMBER, month=month, operator="c")
+    elif kind == "settle":
+        fund = Decimal(day * 10)
+        desk.settle(Settlement(NUMBER, "H64010400001", "outpatient-pooling", on, None, fund + 5, fund, Decimal(0),
+                               Decimal(5)), operator="c")
+    elif kind == "claim":
+        desk.claim_reimbursement(id_number=NUMBER, kind="emergency-outpatient", on=on, institution_name="x",
+                                 level="2", cost=Decimal(300), in_scope=Decimal(200), operator="c",
+                                 documents={"card": "1", "cost-list": "2", "bill": "3", "emergency-diagnosis": "4"})
+    else:
+        desk.correct_person(id_number=NUMBER, seq=number, reason="correction", on=D(2024, 12, 31), operator="c")
+
+
+@settings(max_examples=120, deadline=None)
+@given(benefit_ops)
+def test_ben_1_no_payment_ever_has_a_fund_part_on_a_date_status_said_had_no_pooled_benefits(ops):
+    """As known at the payment's recording: what the clerk would have seen asking `status` at that moment."""
+    from hypothesis import event
+
+    from ledger.medical.events import BenefitSettled, ReimbursementPaid
+
+    desk = a_flexible_year()
+    desk.register_institution(code="H64010400001", name="医院", level="2", kind="hospital", region="640104",
+                              on=D(2020, 1, 1), operator="c")
+    for number in range(3, 10):  # paid March to September: pooled from September, unless something interrupts it
+        apply_benefit_op(desk, ("pay", number, 2))
+    for operation in ops:
+        accepted = attempt(apply_benefit_op, desk, operation)
+        if operation[0] in ("settle", "claim"):
+            event(f"a {operation[0]} {'accepted' if accepted else 'refused'}")
+    for fact in desk.person_history(NUMBER):
+        if isinstance(fact, (BenefitSettled, ReimbursementPaid)) and fact.fund > 0:
+            said = status(desk.view(NUMBER, fact.timestamp), fact.on, fact.timestamp)
+            assert said["benefits"]["pooled"] is True, (fact, said["benefits"])

@@ -23,7 +23,7 @@ def test_the_tour_runs_as_written(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
     env.pop("YIBAO_DB", None)
     script = "".join(fenced_after(f"<!-- {name} -->") for name in ("tour", "tour-contributions", "tour-eligibility",
-                                                                   "tour-maternity", "tour-resident"))
+                                                                   "tour-maternity", "tour-resident", "tour-benefits"))
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -52,6 +52,13 @@ def test_the_tour_runs_as_written(tmp_path):
     assert father["facilities"]["primary"] == "永宁县杨和镇卫生院 (primary)"
     assert "RES-5: a primary-care signing changes only in June or December" in result.stderr
     assert "WAIT-8: 2024 is paid from 2023-09-01" in result.stderr
+    assert "settled: inpatient at H64010400001 on 2024-12-28" in result.stdout
+    assert "already recorded: inpatient at H64010400001" in result.stdout
+    assert "x 0.65 = 11050.00" in result.stdout  # (18000 - 1000) x 65 %, a resident at level 3
+    assert "BEN-4: not payable by the fund: a third party bears it" in result.stderr
+    assert re.search(r"WAIT-2: no fund part on 2025-03-25", result.stderr)
+    tian = [s for s in statuses if s["id_number"] == "640122198508014294" and s["on"] == "2024-12-31"][0]
+    assert tian["benefits_paid"]["fund"] == "18248.00"  # 7150 + 48 + 11050
 
 
 def test_ci_runs_the_readmes_set_up_commands():

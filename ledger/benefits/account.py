@@ -13,6 +13,10 @@ from ledger.core.errors import RuleViolation
 from ledger.core.money import ZERO, round_fen
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
+from ledger.medical.events import BenefitSettled
+
+SPENDING = ("spent", "settled")
+"""ACC-3: what the account pays: spending at the counter, and the account part of a settlement (BEN-1)."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,11 @@ def movements(view: View, until: datetime.date) -> list[Movement]:
 
 def _movements(view: View, until: datetime.date) -> list[Movement]:
     found = _contribution_credits(view) + _retired_credits(view, until)
-    for event in view.of(TransferredIn, TransferredOut, AccountSpent):
-        if isinstance(event, TransferredIn) and event.balance:
+    for event in view.of(TransferredIn, TransferredOut, AccountSpent, BenefitSettled):
+        if isinstance(event, BenefitSettled):
+            if event.account:
+                found.append(Movement(event.discharged or event.on, "settled", -event.account, event.institution_name))
+        elif isinstance(event, TransferredIn) and event.balance:
             found.append(Movement(event.on, "transfer-in", event.balance, f"from {event.from_region}"))
         elif isinstance(event, TransferredOut) and event.balance:
             found.append(Movement(event.on, "transfer-out", -event.balance, f"to {event.to_region}"))
@@ -84,7 +91,7 @@ def balance(moves: list[Movement]) -> Decimal:
 
 def summary(moves: list[Movement]) -> dict[str, Decimal]:
     credited = sum((m.amount for m in moves if m.amount > 0), ZERO)
-    spent = -sum((m.amount for m in moves if m.kind == "spent"), ZERO)
+    spent = -sum((m.amount for m in moves if m.kind in SPENDING), ZERO)
     return {"balance": balance(moves), "credited": credited, "spent": spent}
 
 

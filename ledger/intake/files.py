@@ -14,6 +14,7 @@ from decimal import Decimal
 from ledger.contributions.receipts import Receipt
 from ledger.core.errors import BadInput
 from ledger.intake import validation
+from ledger.medical.rules import Settlement
 
 ROWS_MAX = 2_000_000
 
@@ -112,3 +113,38 @@ def _student(number: int, row: dict[str, str]) -> StudentRow:
     if sex != validation.sex_of(id_number):
         raise BadInput("sex", "does not agree with the ID number")
     return StudentRow(number, id_number, validation.text(row["name"], "name", limit=60), sex)
+
+
+SETTLEMENT_COLUMNS = ("settlement_no", "id_number", "institution", "kind", "service_on", "discharged_on", "total",
+                      "fund", "account", "own")
+
+
+def settlement_rows(data: bytes, kinds: tuple[str, ...]) -> list[Settlement]:
+    """A day's settlements from the institutions' system; a malformed row, or a settlement number twice, refuses
+    the file."""
+    rows, problems, seen = [], [], {}
+    for number, row in _rows(data, SETTLEMENT_COLUMNS):
+        try:
+            parsed = _settlement(number, row, kinds)
+        except BadInput as error:
+            problems.append(f"row {number}: {error}")
+            continue
+        key = (parsed.institution, parsed.settlement_no)
+        if key in seen:
+            problems.append(f"row {number}: settlement {parsed.settlement_no} repeats row {seen[key]}")
+            continue
+        seen[key] = number
+        rows.append(parsed)
+    _refuse(problems)
+    return rows
+
+
+def _settlement(number: int, row: dict[str, str], kinds: tuple[str, ...]) -> Settlement:
+    money = {part: validation.money(row[part] or "", part) for part in ("total", "fund", "account", "own")}
+    return Settlement(
+        id_number=validation.id_number(row["id_number"] or ""),
+        institution=validation.institution_code(row["institution"] or ""),
+        kind=validation.choice(row["kind"] or "", "kind", kinds),
+        on=validation.date(row["service_on"] or "", "service_on"),
+        discharged=validation.date(row["discharged_on"], "discharged_on") if row["discharged_on"] else None,
+        settlement_no=validation.text(row["settlement_no"], "settlement_no", limit=64), row=number, **money)

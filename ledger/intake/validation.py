@@ -68,6 +68,15 @@ def division_name(code: str, year: int) -> str | None:
     return name
 
 
+def institution_code(text: str, field: str = "institution") -> str:
+    """A designated institution's national code (定点医药机构编码): H (hospital) or P (pharmacy), the six-digit
+    division code of its region, and a five-digit sequence."""
+    code = text.strip().upper()
+    if len(code) != 12 or code[0] not in "HP" or not code[1:].isdigit():
+        raise BadInput(field, f"{text!r} is not a designated institution's code (H or P and 11 digits)")
+    return code
+
+
 def credit_code(text: str, field: str = "code") -> str:
     """Unified social credit code (统一社会信用代码), GB 32100 check character."""
     try:

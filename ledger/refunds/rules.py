@@ -13,6 +13,7 @@ from ledger.core.money import ZERO, round_fen
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.maternity.events import BenefitPaid
+from ledger.medical.rules import used_in
 from ledger.refunds.events import RefundPaid
 from ledger.resident.events import ResidentContributionPaid
 from ledger.resident.rules import payments
@@ -31,8 +32,9 @@ RESIDENT_CANCELLATION = {
 
 
 def benefits_used(view: View, year: int) -> list:
-    """REF-1: the benefits the person used in the year (account spending, benefit payments) that stand."""
-    return [e for e in view.of(AccountSpent, BenefitPaid) if e.on.year == year]
+    """REF-1, BEN-7: the benefits the person used in the year that stand: account spending, maternity benefits,
+    and every settlement or reimbursement that paid something."""
+    return [e for e in view.of(AccountSpent, BenefitPaid) if e.on.year == year] + used_in(view, year)
 
 
 def flexible_refund(view: View, reason: str, on: datetime.date) -> tuple[int, list[Month], Decimal]:

@@ -47,3 +47,10 @@ class FacilitySigned(LedgerEvent):
     facilities: list[str]
     effective_from: datetime.date
     on: datetime.date
+
+
+class ConditionRecognised(LedgerEvent):
+    """门诊大病认定 (R23): a chronic or major outpatient condition recognised, on the diagnosis papers."""
+
+    condition: str
+    on: datetime.date

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ledger.core.errors import BadInput
+from ledger.core.errors import BadInput, RuleViolation
 from ledger.intake.files import StudentRow
 from ledger.intake.validation import birth_date_of
 from ledger.registration.person import IdNumberIndex, Person
 from ledger.registration.rules import require_registered
 from ledger.resident.events import (
+    ConditionRecognised,
     FacilitySigned,
     HardshipEnded,
     HardshipFlagged,
@@ -91,3 +92,20 @@ def register_students(uow, *, school: str, rows: list[StudentRow], on: datetime.
         uow.add(IdNumberIndex.point(row.id_number, person.id))
     uow.commit()
     return len(rows)
+
+
+RECOGNITION_DOCUMENTS = ("card", "diagnosis")
+
+
+def recognise_condition(uow, *, id_number: str, condition: str, on: datetime.date, operator: str,
+                        documents: dict[str, str]) -> None:
+    """R23 (门诊大病认定): a chronic outpatient condition recognised on the card and the diagnosis papers."""
+    missing = [kind for kind in RECOGNITION_DOCUMENTS if kind not in documents]
+    if missing:
+        raise RuleViolation("BEN-6", f"recognising a condition (R23) needs {', '.join(missing)} "
+                                     "(社会保障卡, 病历诊断资料)")
+    person = uow.person(id_number)
+    require_registered(uow.view(person), on)
+    person.record(ConditionRecognised, condition=condition, on=on, operator=operator,
+                  documents=[f"{k}:{v}" for k, v in documents.items()])
+    uow.commit()

@@ -13,13 +13,13 @@ from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
 from ledger.core.errors import RuleViolation, StorageFailure
 from ledger.core.events import LedgerEvent
+from ledger.core.jobs import Job
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook, policy_from
 from ledger.registration.employer import Employer
 from ledger.registration.person import IdNumberIndex, Person
 from ledger.store import catalogue  # noqa: F401  (every event class, old topics registered, before any read)
-from ledger.store.jobs import Job
 from ledger.store.transcodings import DateAsISO, MonthAsISO
 from ledger.store.unit_of_work import UnitOfWork
 
