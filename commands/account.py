@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -90,6 +89,8 @@ def statement_command(ctx, id_number, first, last, known_at, as_json):
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"personal account of {number}")
     for column in ("on", "kind", "amount", "balance", "detail"):
         table.add_column(column, overflow="fold")

@@ -6,14 +6,6 @@ import datetime
 from pathlib import Path
 
 import click
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -105,6 +97,14 @@ def import_(ctx, file: Path, operator):
     operator = require_operator(operator)
     data = file.read_bytes()
     rows = files.settlement_rows(data, SETTLEMENT_KINDS)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (TextColumn("settling"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stderr, transient=True) as progress:
         task = progress.add_task("rows", total=len(rows))
@@ -181,6 +181,8 @@ def list_(ctx, id_number, year, as_json):
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"benefit payments of {id_number}" + (f" in {year}" if year else ""))
     for column in ("seq", "kind", "on", "where", "total", "fund", "account", "own", "rule"):
         table.add_column(column, overflow="fold")

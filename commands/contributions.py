@@ -6,14 +6,6 @@ import datetime
 from pathlib import Path
 
 import click
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -121,6 +113,14 @@ def import_(ctx, file: Path, operator):
     operator = require_operator(operator)
     data = file.read_bytes()
     receipts = files.receipt_rows(data)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stdout, transient=True) as progress:
         task = progress.add_task("rows", total=len(receipts))
@@ -147,6 +147,8 @@ def unmatched(ctx, limit, as_json):
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"unmatched receipts (first {limit})")
     for column in ("id_number", "month", "amount", "received_on", "row", "reason"):
         table.add_column(column, overflow="fold")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -52,6 +51,8 @@ def command(ctx, id_number, first, second, on, as_json):
     if as_json:
         print_json(document)
         return
+    from rich.table import Table
+
     table = Table(title=f"{number} on {day}: known at {moments[0].isoformat()} vs {moments[1].isoformat()}")
     for column in ("what", "before", "after"):
         table.add_column(column, overflow="fold")

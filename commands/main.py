@@ -1,51 +1,133 @@
-"""The root `yibao` command: maps the ledger's named failures onto the contract's exit codes."""
+"""The root `yibao` command: maps the ledger's named failures onto the contract's exit codes.
+
+The root group is lazy: a command's module is imported only when the command runs or its own help is asked
+for, so `yibao --help` imports neither the ledger nor a storage driver. `COMMANDS` names each command's
+module and carries its one-line summary for the listing (tests/test_cli_startup.py keeps the summaries
+equal to the commands' docstrings); a new command is one more entry there.
+"""
 
 from __future__ import annotations
 
-import sqlite3
+import importlib
+import sys
+from gettext import gettext as _
 
 import click
-import psycopg
-from eventsourcing.persistence import PersistenceError
-from rich.markup import escape
 
-from commands import (
-    account,
-    benefit,
-    contributions,
-    correct,
-    demo,
-    diff,
-    employer,
-    init,
-    institution,
-    maternity,
-    months,
-    person,
-    policy,
-    refund,
-    resident,
-    status,
-    timeline,
-)
-from commands.options import stderr
 from ledger.core.errors import LedgerError
+
+# name -> ("module:attribute", the first line of the command's docstring, shown by `yibao --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("commands.init:command",
+             "Create or upgrade the ledger's schema; running it again changes nothing."),
+    "policy": ("commands.policy:command", "Policy parameters (政策参数)."),
+    "employer": ("commands.employer:command", "Employers (参保单位)."),
+    "person": ("commands.person:command", "Insured persons (参保人员)."),
+    "contributions": ("commands.contributions:command",
+                      "Contributions (缴费): assessment, receipts, unmatched money, year closing."),
+    "account": ("commands.account:command", "The personal account (个人账户)."),
+    "institution": ("commands.institution:command", "Designated institutions (定点医药机构)."),
+    "benefit": ("commands.benefit:command",
+                "Medical benefit payments (医疗待遇): settlements and reimbursements."),
+    "maternity": ("commands.maternity:command", "Maternity insurance (生育保险)."),
+    "resident": ("commands.resident:command", "Urban-rural resident insurance (城乡居民医保)."),
+    "refund": ("commands.refund:command", "Special refunds (特殊退费)."),
+    "correct": ("commands.correct:command",
+                "Reverse an earlier event (冲正): it stays in the timeline, marked, and folds skip it from now on."),
+    "timeline": ("commands.timeline:command",
+                 "List a person's events (or an employer's, given a credit code), reversed ones marked."),
+    "status": ("commands.status:command", "Print a person's status on a date as the ledger knew it at a moment."),
+    "months": ("commands.months:command",
+               "One row per person-month: scheme, base, employer, amounts, state and account credit."),
+    "diff": ("commands.diff:command",
+             "Show what the ledger said differently about a person at two moments (for disputes)."),
+    "demo": ("commands.demo:command",
+             "Fill a ledger (created if needed) with a synthetic Ningxia region and show a sample person."),
+    "projections": ("commands.projections:command", "Materialised read tables: catch-up, rebuild, check."),
+}
+
+# The storage failures that exit 3: (module, exception class).
+STORAGE_ERRORS = (("eventsourcing.persistence", "PersistenceError"), ("psycopg", "Error"), ("sqlite3", "Error"))
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    """Whether `error` is one of STORAGE_ERRORS, none of their modules imported to tell: an error of a module
+    not yet loaded (psycopg, on a SQLite ledger) cannot have been raised."""
+    for module_name, class_name in STORAGE_ERRORS:
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(error, getattr(module, class_name)):
+            return True
+    return False
+
+
+def print_failure(label: str, error: Exception, tail: str = "") -> None:
+    """The label in bold red, then the error's message, on stderr (rich is imported only to say so)."""
+    from rich.markup import escape
+
+    from commands.console import stderr
+
+    stderr.print(f"[bold red]{label}[/] {escape(str(error))}{tail}", highlight=False)
+
+
+def load_command(target: str) -> click.Command:
+    """The command named by "module:attribute", its module imported now."""
+    module_name, _colon, attribute = target.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
 
 
 class LedgerGroup(click.Group):
+    """A group whose commands are imported when they run or their help is shown (`lazy`: name ->
+    ("module:attribute", summary)); the listing in its help shows the summaries without importing."""
+
+    def __init__(self, *args, lazy: dict[str, tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            command = load_command(self.lazy[name][0])
+            if command.name != name:
+                raise RuntimeError(f"{self.lazy[name][0]} is the command {command.name!r}, listed as {name!r}")
+            self.add_command(command)
+        return self.commands.get(name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            if not isinstance(error, getattr(click.exceptions, "NoSuchCommand", ())):  # click < 8.4 suggests none
+                raise
+            # click suggests the closest of the group's commands: of all of them, not only those loaded
+            raise type(error)(error.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click.Group's, a command not yet imported listed by its summary."""
+        listed = [(name, self.commands.get(name) or click.Command(name, help=self.lazy[name][1]))
+                  for name in self.list_commands(ctx)]
+        listed = [(name, command) for name, command in listed if not command.hidden]
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _command in listed)
+            with formatter.section(_("Commands")):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except LedgerError as error:
             label = "refused" if error.exit_code == 1 else "error"
-            stderr.print(f"[bold red]{label}[/] {escape(str(error))}", highlight=False)
+            print_failure(label, error)
             raise click.exceptions.Exit(error.exit_code) from None
-        except (PersistenceError, psycopg.Error, sqlite3.Error) as error:
-            stderr.print(f"[bold red]storage failure[/] {escape(str(error))}; nothing was written", highlight=False)
+        except Exception as error:
+            if not is_storage_failure(error):
+                raise
+            print_failure("storage failure", error, "; nothing was written")
             raise click.exceptions.Exit(3) from None
 
 
-@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LedgerGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="URL", envvar="YIBAO_DB",
               help="Store URL: sqlite:///path (default ./yibao.sqlite3) or postgresql://user:pw@host:port/db.")
 @click.pass_context
@@ -59,8 +141,3 @@ def cli(ctx: click.Context, db: str | None) -> None:
     obj = ctx.ensure_object(dict)
     if db:
         obj.setdefault("db", db)
-
-
-for module in (init, policy, employer, person, contributions, account, institution, benefit, maternity, resident, refund,
-               correct, timeline, status, months, diff, demo):
-    cli.add_command(module.command)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -110,6 +109,8 @@ def show(ctx, id_number, as_json):
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"maternity of {id_number}")
     for column in ("seq", "type", "kind", "birth", "amount", "detail"):
         table.add_column(column, overflow="fold")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -37,6 +36,8 @@ def command(ctx, id_number, year, known_at, as_json):
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"contribution months of {id_number}" + (f" as known at {moment.isoformat()}" if moment else ""))
     columns = ("month", "scheme", "base", "employer", "personal", "total", "received", "true_up", "state", "credited")
     for column in columns:

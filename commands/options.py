@@ -8,17 +8,14 @@ import os
 from typing import Any, Callable
 
 import click
-from rich.console import Console
 
+from commands.console import stderr, stdout  # noqa: F401 (the commands' consoles, made on first use)
 from ledger.core.errors import BadInput
 from ledger.intake import validation
 from ledger.store.application import Ledger
 from ledger.store.opening import open_ledger
 from ledger.store.storage import DEFAULT_URL
 from ledger.store.unit_of_work import UnitOfWork
-
-stdout = Console()
-stderr = Console(stderr=True)
 
 
 def db_option(command: Callable) -> Callable:
@@ -43,8 +40,16 @@ def ledger_from(ctx: click.Context) -> Ledger:
 
 
 def uow_from(ctx: click.Context) -> UnitOfWork:
-    """A unit of work on this invocation's ledger: what one command reads and records."""
-    return ledger_from(ctx).unit_of_work()
+    """A unit of work on this invocation's ledger: what one command reads and records; a batch job's reads of the
+    read side's tables bring them to the end of the log first."""
+    ledger = ledger_from(ctx)
+    return ledger.unit_of_work(refresh=lambda: _catch_up(ledger))
+
+
+def _catch_up(ledger: Ledger) -> None:
+    from projections.build import catch_up
+
+    catch_up(ledger)
 
 
 def operator_option(command: Callable) -> Callable:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -70,6 +69,8 @@ def show(ctx, on, known_at, as_json):
     if as_json:
         print_json(document)
         return
+    from rich.table import Table
+
     table = Table(title=f"policy in force on {day}")
     for column in ("parameter", "value", "from", "source"):
         table.add_column(column, overflow="fold")

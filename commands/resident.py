@@ -6,7 +6,6 @@ import datetime
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -214,6 +213,8 @@ def list_(ctx, status, reason, year, limit, as_json):
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"residents {status} for {year}")
     for column in ("id_number", "name", "status", "reason"):
         table.add_column(column)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -41,6 +40,8 @@ def command(ctx, id_number, on, known_at, as_json):
     if as_json:
         print_json(document)
         return
+    from rich.table import Table
+
     table = Table(title=f"status of {id_number}", show_header=False)
     for key, value in document.items():
         table.add_row(key, "-" if value is None else str(value))

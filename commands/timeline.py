@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-from rich.table import Table
 
 from commands.options import (
     db_option,
@@ -39,6 +38,8 @@ def command(ctx, number, known_at, as_json):
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"timeline of {number}" + (f" as known at {moment.isoformat()}" if moment else ""))
     for column in ("seq", "type", "effective", "recorded at (UTC)", "operator", "reversed by", "data"):
         table.add_column(column, overflow="fold")

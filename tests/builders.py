@@ -42,6 +42,7 @@ from ledger.store import (
     catalogue,  # noqa: F401  (every event class known, as in the store)
     registry,
 )
+from ledger.store.unit_of_work import attempt
 
 D = datetime.date
 OP = "tester"
@@ -89,15 +90,21 @@ class Desk:
 
         def command(*args: Any, **fields: Any) -> Any:
             try:
-                return handler(self.ledger.unit_of_work(), *args, **fields)
+                return attempt(self.unit_of_work, handler, *args, **fields)
             finally:
                 if self.checked:
                     check_invariants(self.ledger)
 
         return command
 
+    def unit_of_work(self) -> Any:
+        """As a command gets it: a batch job brings the read side's tables to the end of the log first."""
+        from projections.build import catch_up
+
+        return self.ledger.unit_of_work(refresh=lambda: catch_up(self.ledger))
+
     def employer_debt(self, code: str, on: datetime.date):
-        return debt_of(self.ledger.unit_of_work(), code, on)
+        return debt_of(self.unit_of_work(), code, on)
 
     def months(self, id_number: str) -> dict[Month, PersonMonth]:
         return table(self.ledger.view(id_number))

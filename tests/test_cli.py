@@ -156,10 +156,12 @@ def test_a_storage_failure_exits_3(monkeypatch):
 
 
 def walk(command: click.Command, path: tuple[str, ...] = ()):
+    """Every command under `command`, the root's lazily loaded ones included (loaded here)."""
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from walk(sub, path + (name,))
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from walk(command.get_command(ctx, name), path + (name,))
 
 
 @pytest.mark.parametrize("path, command", list(walk(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")

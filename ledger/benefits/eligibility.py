@@ -6,12 +6,13 @@ moment, as known at that moment.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass, replace
 
 from ledger.benefits.interruption import interrupted_from
 from ledger.benefits.retirement import benefits_start, shortfall_left
-from ledger.contributions.months import PersonMonth, table_on
+from ledger.contributions.months import PersonMonth, receipts_reached, table, table_on
 from ledger.core.month import Month
 from ledger.core.view import Deferrals, View
 from ledger.registration.person_state import state_on
@@ -41,7 +42,10 @@ def _eligibility(view: View, on: datetime.date) -> Eligibility:
     if state.scheme == "retired":
         return _retired(view, on)
     months = table_on(view, on)
-    employee_until = max((m for m, pm in months.items() if counts(pm) and m <= Month.of(on)), default=None)
+    counted = view.memo(("counted months", receipts_reached(view, on)), lambda: [m for m, pm in months.items()
+                                                                                 if counts(pm)])
+    last = bisect.bisect_right(counted, Month.of(on))
+    employee_until = counted[last - 1] if last else None
     covered, since, why = resident.coverage(view, on, employee_until)
     if state.scheme == "resident":
         return Eligibility(False, covered, since, why, "resident" if covered else None)
@@ -126,3 +130,49 @@ def _back_from(month: Month):
     while True:
         yield month
         month -= 1
+
+
+@dataclass(frozen=True)
+class Period:
+    """Eligibility that stays the same over [valid_from, valid_until)."""
+
+    valid_from: datetime.date
+    valid_until: datetime.date
+    eligibility: Eligibility
+
+
+def periods(view: View, until: datetime.date) -> list[Period]:
+    """The fold above, evaluated at every date where it can change and merged into periods, from the first
+    registration to `until`: the same answers as `eligibility(view, d)` for every d in between (the eligibility
+    table of the read side). Dates before a registration, or after one reversed, have no period."""
+    found: list[Period] = []
+    dates = change_points(view, until)
+    for day, following in zip(dates, [*dates[1:], until]):
+        if not state_on(view, day).registered and state_on(view, day).cancelled_on is None:
+            continue
+        answer = eligibility(view, day)
+        if found and found[-1].eligibility == answer and found[-1].valid_until == day:
+            found[-1] = Period(found[-1].valid_from, following, answer)
+        else:
+            found.append(Period(day, following, answer))
+    return found
+
+
+def change_points(view: View, until: datetime.date) -> list[datetime.date]:
+    """Where the fold can give another answer: each month's first day (the current month, deferrals, years),
+    each fact's effective date, each receipt's date, the day after each due date, each resident cover's start,
+    and each policy value's first day."""
+    if not view.standing:
+        return []
+    first = view.standing[0].effective_date
+    points = {e.effective_date for e in view.standing}
+    month = Month.of(first)
+    while month.first_day < until:
+        points.add(month.first_day)
+        month += 1
+    for person_month in table(view).values():
+        points.update(receipt[0] for receipt in person_month.receipts)
+        points.add(person_month.due_on + datetime.timedelta(days=1))
+    points.update(resident.cover_starts(view))
+    points.update(p.effective_from for p in view.policy.parameters)
+    return sorted(day for day in points if first <= day < until)

@@ -9,7 +9,6 @@ from typing import Iterable
 
 from ledger.contributions.deferral import deferral_periods, is_deferred
 from ledger.contributions.months import PersonMonth
-from ledger.contributions.staffing import staff_months
 from ledger.core.money import ZERO
 from ledger.core.month import Month
 
@@ -44,6 +43,6 @@ def _deferral_end(deferrals: list[tuple[Month, Month]], month: Month) -> Month:
 def debt_of(reader, code: str, on: datetime.date) -> Debt:
     """REG-4, CON-8: what the employer's staff (ever) were assessed for it and it has not paid.
 
-    `reader` is a unit of work: it gives the employer's and its staff's views.
+    `reader` is a unit of work: it gives the employer's view and the months assessed for it.
     """
-    return employer_debt(code, staff_months(reader, code), deferral_periods(reader.view(reader.employer(code))), on)
+    return employer_debt(code, reader.employer_months(code), deferral_periods(reader.view(reader.employer(code))), on)

@@ -159,7 +159,7 @@ def settle_declaration(uow, *, code: str, year: int, on: datetime.date, operator
     wages = declared_wages(uow.view(uow.employer(code)), year)
     due_on = Month.of(on).last_day
     with Chunks(uow) as chunks:
-        for person in _streams(uow, wages):
+        for person in _persons(uow, list(wages)):
             provisional = [pm for m, pm in table(uow.view(person)).items() if m.year == year and not pm.cancelled
                            and pm.employer == code and pm.basis in ("provisional", "estimate")]
             for person_month in provisional:
@@ -236,14 +236,15 @@ def assess_month(uow, *, month: Month, operator: str, employer_code: str | None 
                  estimate_base: Decimal | None = None, progress: Callable[[], None] | None = None) -> Report:
     """CON-6: assess every insured person of the month (one employer's staff with `employer_code`)."""
     report = Report()
-    employers = [uow.employer(employer_code)] if employer_code else list(_streams(uow, uow.employer_ids()))
+    employers = [uow.employer(employer_code)] if employer_code else [
+        e for e in (uow.get(i) for i in uow.employer_ids()) if e is not None]
     with Chunks(uow) as chunks:
         for employer in employers:
             _assess_staff(uow, employer, month, operator, estimate_base, report, chunks)
             if progress:
                 progress()
         if employer_code is None:
-            for person in _streams(uow, uow.person_ids()):
+            for person in _persons(uow, uow.registered_as("flexible", month.last_day)):
                 assessed_months = _assess_flexible(uow, person, month, operator)
                 report.assessed += assessed_months
                 if assessed_months:
@@ -260,8 +261,9 @@ def _assess_staff(uow, employer: Any, month: Month, operator: str, estimate_base
     if not state.registered:
         return
     wages = declared_wages(view, month.year)
-    for person_id, id_number in staff_on(view, month.first_day).items():
-        person = uow.get(person_id)
+    staff = staff_on(view, month.first_day)
+    for person in _persons(uow, list(staff)):
+        person_id, id_number = person.id, staff[person.id]
         months = table(uow.view(person))
         if assessed(months, month):
             report.already += 1
@@ -295,7 +297,9 @@ def _assess_flexible(uow, person: Person, month: Month, operator: str) -> int:
     for first, last, due_on in flexible_lumps(table(view), start, month):
         notice = f"{state_on(uow.view(person), last.last_day).id_number}/{first}..{last}"
         for i in range(first.months_until(last) + 1):
-            count += _assess_flexible_month(uow, person, first + i, notice, due_on, operator)
+            # A cancellation already on file ends the lump sum: nobody owes months after leaving (REG-5).
+            if state_on(uow.view(person), (first + i).last_day).registered:
+                count += _assess_flexible_month(uow, person, first + i, notice, due_on, operator)
     return count
 
 
@@ -330,7 +334,9 @@ def true_up(uow, *, contribution_year: int, on: datetime.date, operator: str) ->
     due_on = Month(contribution_year, 12).last_day
     wages_by_employer: dict[str, dict] = {}
     with Chunks(uow) as chunks:
-        for person in _streams(uow, uow.person_ids()):
+        stale = uow.with_months("month >= ? AND month <= ? AND cancelled = ? AND reference_year < ?",
+                                [f"{contribution_year}-01", f"{contribution_year}-12", False, reference.year])
+        for person in _persons(uow, stale):
             count = _true_up_person(uow, reference, person, due_on, operator, wages_by_employer)
             report.reassessed += count
             if count:
@@ -370,7 +376,8 @@ def cancel_overdue(uow, *, due_before: datetime.date, on: datetime.date, operato
     """CON-5: flexible assessments still unpaid after their due date are cancelled (撤销核定单)."""
     cancelled = 0
     with Chunks(uow) as chunks:
-        for person in _streams(uow, uow.person_ids()):
+        for person in _persons(uow, uow.with_months("scheme = ? AND state = ? AND due_on < ?",
+                                                     ["flexible", "assessed", due_before])):
             overdue = [pm for pm in table(uow.view(person)).values() if pm.scheme == "flexible"
                        and not pm.cancelled and pm.received == 0 and pm.due_on < due_before]
             for person_month in overdue:
@@ -390,11 +397,12 @@ def close_year(uow, *, year: int, on: datetime.date, operator: str) -> int:
 # -- helpers ---------------------------------------------------------------------------------------------
 
 
-def _streams(uow, ids) -> Iterator[Any]:
-    for stream_id in list(ids):
-        stream = uow.get(stream_id)
-        if stream is not None:
-            yield stream
+def _persons(uow, ids: list[Any], page: int = 200) -> Iterator[Person]:
+    """The persons, read in bulk a page at a time (a batch job's memory stays bounded by the chunk it commits)."""
+    ids = list(ids)
+    for start in range(0, len(ids), page):
+        uow.trim(4 * page)
+        yield from uow.persons(ids[start:start + page])
 
 
 class Chunks:
@@ -407,7 +415,6 @@ class Chunks:
         self.count += 1
         if self.count >= CHUNK:
             self.uow.commit()
-            self.uow.forget()
             self.count = 0
 
     def __enter__(self) -> Chunks:

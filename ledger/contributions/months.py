@@ -7,6 +7,7 @@ without folding the stream again.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -46,8 +47,9 @@ class PersonMonth:
     true_up_due_on: datetime.date | None = None
     cancelled: bool = False
     last_received_on: datetime.date | None = None
-    receipts: tuple[tuple[datetime.date, Decimal], ...] = ()
-    """Each receipt's date and amount, so the month can be read as it stood on any date."""
+    receipts: tuple[tuple[datetime.date, Decimal, str], ...] = ()
+    """Each receipt's date, amount and id: the month can be read as it stood on any date, and no receipt is
+    recorded twice."""
 
     @property
     def back_pay(self) -> bool:
@@ -99,10 +101,10 @@ class PersonMonth:
 
     def as_of(self, on: datetime.date) -> PersonMonth:
         """The month with only the money received by `on` (CON-6: money counts from the day it arrives)."""
-        kept = tuple(r for r in self.receipts if r[0] <= on)
-        if len(kept) == len(self.receipts):
+        if all(r[0] <= on for r in self.receipts):
             return self
-        return replace(self, receipts=kept, received=sum((a for _, a in kept), ZERO),
+        kept = tuple(r for r in self.receipts if r[0] <= on)
+        return replace(self, receipts=kept, received=sum((r[1] for r in kept), ZERO),
                        last_received_on=kept[-1][0] if kept else None)
 
 
@@ -126,7 +128,7 @@ def apply(months: dict[Month, PersonMonth], event: LedgerEvent) -> None:
                         true_up_due_on=max(month.true_up_due_on or event.due_on, event.due_on))
     elif isinstance(event, ContributionReceived):
         month = replace(month, received=month.received + event.amount, last_received_on=event.received_on,
-                        receipts=(*month.receipts, (event.received_on, event.amount)))
+                        receipts=(*month.receipts, (event.received_on, event.amount, event.receipt_id)))
     else:
         month = replace(month, cancelled=True)
     months[month.month] = month
@@ -144,10 +146,10 @@ def fold(facts: list[LedgerEvent]) -> dict[Month, PersonMonth]:
 
 def table(view: View) -> dict[Month, PersonMonth]:
     """The person's months with every receipt known, in month order."""
-    return view.memo("months", lambda: fold(view.of(*_MONTH_FACTS)), advance=_advance)
+    return view.memo("months", lambda: fold(view.of(*_MONTH_FACTS)), advance=advance)
 
 
-def _advance(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month, PersonMonth]:
+def advance(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month, PersonMonth]:
     """The same step over a fact just recorded; the earlier table (another view's) is left as it was."""
     if not isinstance(event, _MONTH_FACTS):
         return months
@@ -157,8 +159,23 @@ def _advance(months: dict[Month, PersonMonth], event: LedgerEvent) -> dict[Month
 
 
 def table_on(view: View, on: datetime.date) -> dict[Month, PersonMonth]:
-    """The months as they stood on `on` for money: receipts count from the day they were received."""
-    return view.memo(("months", on), lambda: {m: pm.as_of(on) for m, pm in table(view).items()})
+    """The months as they stood on `on` for money: receipts count from the day they were received.
+
+    Between two receipt dates the table is the same, so it is made once per receipt date reached, not per date.
+    """
+    reached = receipts_reached(view, on)
+    if reached is None:
+        return table(view)
+    return view.memo(("months by receipts", reached),
+                     lambda: {m: pm.as_of(on) for m, pm in table(view).items()})
+
+
+def receipts_reached(view: View, on: datetime.date) -> int | None:
+    """How many of the person's receipt dates `on` has reached (None: all of them): dates that reach the same
+    number see the same month table."""
+    days = view.memo("receipt days", lambda: sorted({r[0] for pm in table(view).values() for r in pm.receipts}))
+    reached = bisect.bisect_right(days, on)
+    return None if reached == len(days) else reached
 
 
 def unmatched_reason(months: dict[Month, PersonMonth], month: Month, amount: Decimal) -> str | None:

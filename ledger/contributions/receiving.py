@@ -20,8 +20,7 @@ from ledger.contributions.receipts import (
     ReceiptBatchProgressed,
     ReceiptUnmatched,
 )
-from ledger.core.errors import RuleViolation, StorageFailure
-from ledger.core.events import LedgerEvent
+from ledger.core.errors import Conflict, RuleViolation
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.registration.events import PersonCancelled
@@ -42,13 +41,9 @@ class Summary:
 
 
 def receipt_ids(view: View) -> set[str]:
-    """The receipts already recorded for the person: a receipt is never recorded twice."""
-    return view.memo("receipt_ids", lambda: {e.receipt_id for e in view.of(ContributionReceived)},
-                     advance=_advance_ids)
-
-
-def _advance_ids(ids: set[str], event: LedgerEvent) -> set[str]:
-    return ids | {event.receipt_id} if isinstance(event, ContributionReceived) else ids
+    """The receipts already recorded for the person (those standing in the month table): a receipt is never
+    recorded twice."""
+    return {receipt[2] for person_month in table(view).values() for receipt in person_month.receipts}
 
 
 def check_receipt(view: View, month: Month, amount: Decimal) -> None:
@@ -115,16 +110,16 @@ def _import_chunk(uow, chunk: list[Receipt], done: int, digest: str, source: str
     for attempt in range(RETRIES):
         batch = _batch(uow, digest, source, rows, on, operator)
         outcome = {"matched": 0, "unmatched": 0, "duplicate": 0}
+        persons = uow.persons_by_number(r.id_number for r in chunk)
         for receipt in chunk:
-            outcome[record(uow, uow.person_or_none(receipt.id_number), batch, receipt, digest, source,
-                           operator)] += 1
+            outcome[record(uow, persons.get(receipt.id_number), batch, receipt, digest, source, operator)] += 1
         batch.record(ReceiptBatchProgressed, rows_done=done, matched=outcome["matched"],
                      unmatched=outcome["unmatched"], on=on, operator=operator, documents=[])
         try:
             uow.commit()
             uow.trim(KEEP_STREAMS)
             return outcome
-        except StorageFailure:
+        except Conflict:
             if attempt == RETRIES - 1:
                 raise
             # Someone wrote to one of these streams meanwhile: read everything again and redo the chunk.
@@ -153,7 +148,8 @@ def pay_at_counter(uow, *, id_number: str, first: Month, last: Month, amount: De
                           documents=[])
         uow.commit()
         return None
-    batch = _batch(uow, f"counter-{received_on}", "counter", 0, received_on, operator)
+    # One suspense stream per clerk and day: clerks at different counters never contend for it.
+    batch = _batch(uow, f"counter-{operator}-{received_on}", "counter", 0, received_on, operator)
     receipt = Receipt(len(batch.history), id_number, first, amount, received_on)
     batch.record(ReceiptUnmatched, row=receipt.row, id_number=id_number, month=first, amount=amount,
                  received_on=received_on, reason=reason, receipt_id=receipt.receipt_id(source_id), operator=operator,

@@ -37,3 +37,7 @@ class StorageFailure(LedgerError):
     """The store could not be read or written, or a concurrent writer won; nothing was written."""
 
     exit_code = 3
+
+
+class Conflict(StorageFailure):
+    """Another writer recorded on the same stream first; nothing was written, and the command may run again."""

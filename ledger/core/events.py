@@ -86,3 +86,20 @@ class Stream(Aggregate):
     @classmethod
     def open(cls, created: type[LedgerCreated], stream_id: UUID, **fields: Any) -> Any:
         return cls._create(created, id=stream_id, **fields)
+
+    @classmethod
+    def continuing(cls, stream_id: UUID, version: int) -> Any:
+        """The stream at `version` with none of its facts in memory: a batch job that knows its view from the read
+        side records new facts at the next version (the store refuses them if someone recorded meanwhile)."""
+        stream = object.__new__(cls)
+        stream.__base_init__(stream_id, version, datetime.datetime.now(datetime.timezone.utc))
+        stream.history = []
+        return stream
+
+    @classmethod
+    def replayed(cls, events: list[LedgerEvent]) -> Any:
+        """The stream rebuilt from its facts as loaded (the library's replay, without a store read)."""
+        stream = None
+        for event in events:
+            stream = event.mutate(stream)
+        return stream

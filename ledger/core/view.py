@@ -61,6 +61,12 @@ class View:
             self._memo[key] = (found, advance)
         return found
 
+    def preset(self, key: Any, value: Any, advance: Advance | None = None) -> View:
+        """A derived value already known (read from the read side's tables, which the same fold filled); with
+        `advance`, a view extended by facts recorded afterwards advances it as it would its own."""
+        self._memo[key] = (value, advance)
+        return self
+
     def with_deferrals(self, deferrals: Deferrals) -> View:
         """The employers' deferrals (CON-8) that the person's months were assessed under, as known at the moment."""
         if deferrals != self.deferrals:

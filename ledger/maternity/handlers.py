@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from ledger.contributions.months import table_on
-from ledger.contributions.staffing import staff_months
 from ledger.core.month import Month
 from ledger.maternity.events import BenefitPaid, MaternityClaimed
 from ledger.maternity.rules import (
@@ -38,7 +37,7 @@ def claim(uow, *, id_number: str, kind: str, birth: datetime.date, on: datetime.
     average = None
     if kind in ("allowance", "nursing-subsidy"):
         code = months[Month.of(birth)].employer
-        average = employer_average_base(uow.policy, staff_months(uow, code), code, birth)
+        average = employer_average_base(uow.policy, uow.employer_months(code), code, birth)
     claimed = entitlement(uow.policy, kind, birth, continuous, average, leave_days, elsewhere_unsigned,
                           allowances_paid(view))
     check_not_paid(view, claimed.payments, birth)

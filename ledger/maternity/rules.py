@@ -65,17 +65,26 @@ def continuous_months(view: View, birth_month: Month, on: datetime.date) -> int:
     employees only: an employee month then was a maternity month (employee registration carried it,
     REG-6), a flexible one was not. After the merge every medical-insurance month counts.
     """
-    months = table_on(view, on)
-    merged = merged_month(view.policy, on)
-    count, month = 0, birth_month
-    while counted(months.get(month), view.deferrals, merged):
-        count += 1
-        month -= 1
-    first = month + 1
+    count = runs(view, on).get(birth_month, 0)
+    first = birth_month - count + 1
     for event in view.of(TransferredIn):
         if event.on <= on and count and first <= Month.of(event.on) + 1:
             count += event.months
     return count
+
+
+def runs(view: View, on: datetime.date) -> dict[Month, int]:
+    """Each month's run of counted months ending with it (money received by `on`), in one pass."""
+    def count() -> dict[Month, int]:
+        months = table_on(view, on)
+        merged = merged_month(view.policy, on)
+        found: dict[Month, int] = {}
+        for month, person_month in months.items():
+            if counted(person_month, view.deferrals, merged):
+                found[month] = found.get(month - 1, 0) + 1
+        return found
+
+    return view.memo(("maternity runs", on), count)
 
 
 def check_documents(kind: str, documents: dict[str, str], emergency: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass, replace
 
@@ -43,9 +44,15 @@ class PersonState:
         return self.registered and self.scheme == "employee"
 
 
+STATE_FACTS = (PersonRegistered, PersonReregistered, PersonChanged, PersonCancelled, TransferredOut, SchemeSwitched,
+               Retired)
+
+
 def state_on(view: View, on: datetime.date) -> PersonState:
-    """The person's registration on `on`, as the view knows it."""
-    return view.memo(("state", on), lambda: _fold(view, on))
+    """The person's registration on `on`, as the view knows it: made once for each registration fact reached."""
+    days = view.memo("state days", lambda: [e.effective_date for e in view.of(*STATE_FACTS)])
+    reached = bisect.bisect_right(days, on)
+    return view.memo(("state", reached), lambda: _fold(view, on))
 
 
 def _fold(view: View, on: datetime.date) -> PersonState:
@@ -83,3 +90,17 @@ def _identity(registered: PersonRegistered) -> PersonState:
 def registrations(view: View) -> list[datetime.date]:
     """The dates of the standing registrations, first and again (REG-2, MON-3)."""
     return [e.on for e in view.of(PersonRegistered, PersonReregistered)]
+
+
+def periods(view: View) -> list[tuple[datetime.date, datetime.date | None, PersonState]]:
+    """[from, until) periods of the registration (scheme, registered, ID number), from the first fact on: the
+    state changes only on the effective date of a registration fact (the read side's registrations table)."""
+    days = sorted({e.effective_date for e in view.of(*STATE_FACTS)})
+    found: list[tuple[datetime.date, datetime.date | None, PersonState]] = []
+    for day, following in zip(days, [*days[1:], None]):
+        state = state_on(view, day)
+        if found and found[-1][2] == state:
+            found[-1] = (found[-1][0], following, state)
+        else:
+            found.append((day, following, state))
+    return found

@@ -174,6 +174,22 @@ def coverage(view: View, on: datetime.date, employee_until: Month | None = None
     return start <= on, start, reason
 
 
+def cover_starts(view: View) -> set[datetime.date]:
+    """Where a paid year's cover may start (the read side's change points): its first day, its payment day, and
+    its start after a wait, whether or not it follows employee cover with no gap."""
+    paid = payments(view)
+    starts = set()
+    for payment in paid.values():
+        begins = max(payment.on, datetime.date(payment.year, 1, 1))
+        starts.add(begins)
+        for employee_until in (None, Month.of(begins) - 1):
+            try:
+                starts.add(_cover_start(view.policy, paid, payment, set(), employee_until)[0])
+            except RuleViolation:
+                pass
+    return starts
+
+
 def _cover_start(policy: Policy, paid: dict[int, ResidentContributionPaid], payment: ResidentContributionPaid,
                  flags: set[str], employee_until: Month | None) -> tuple[datetime.date, str]:
     year = payment.year

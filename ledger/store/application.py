@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Persistenc
 
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
-from ledger.core.errors import RuleViolation, StorageFailure
+from ledger.core.errors import Conflict, RuleViolation, StorageFailure
 from ledger.core.events import LedgerEvent
 from ledger.core.jobs import Job
 from ledger.core.policy import Policy
@@ -36,8 +36,8 @@ class Ledger(Application):
         transcoder.register(DateAsISO())
         transcoder.register(MonthAsISO())
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self)
+    def unit_of_work(self, refresh: Any = None) -> UnitOfWork:
+        return UnitOfWork(self, refresh)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -56,6 +56,14 @@ class Ledger(Application):
         book = self.stream(PolicyBook.ID)
         events = [e for e in book.history if known_at is None or e.timestamp <= known_at] if book else []
         return policy_from(self.default_policy, events)
+
+    def policy_at_position(self, position: int) -> Policy:
+        """The policy as known now, remembered while the policy book stays at `position`."""
+        cached = self.__dict__.get("_policy_at")
+        if cached is None or cached[0] != position:
+            cached = (position, self.policy_at(None))
+            self.__dict__["_policy_at"] = cached
+        return cached[1]
 
     def find_person(self, id_number: str) -> Person:
         index = self.stream(IdNumberIndex.id_for(id_number))
@@ -108,7 +116,7 @@ class Ledger(Application):
         try:
             self.save(*streams)
         except IntegrityError:
-            raise StorageFailure(
+            raise Conflict(
                 "another clerk changed the same record at the same moment; nothing was written, try again"
             ) from None
         except PersistenceError as error:

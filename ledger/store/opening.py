@@ -19,10 +19,12 @@ def open_ledger(url: str, *, initialise: bool = False) -> Ledger:
         raise NotInitialised(f"{url} holds no ledger yet: run `yibao init` first")
     try:
         ledger = Ledger(env={**store.settings, "CREATE_TABLE": "y" if initialise else "n"})
+        ledger.url = url
         if store.dialect == "memory":
             ledger.applied_migrations = []
         elif initialise:
             ledger.applied_migrations = schema.upgrade(ledger.recorder.datastore, store)
+            ledger.factory.tracking_recorder()  # its table, for the read side's position
         else:
             schema.require_current(ledger.recorder.datastore, store)
     except (PersistenceError, sqlite3.Error, OSError) as error:

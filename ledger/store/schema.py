@@ -20,8 +20,9 @@ class Migration:
     sql: str
 
     def statements(self) -> list[str]:
-        # Our migrations keep semicolons out of literals, so a plain split is exact.
-        return [s.strip() for s in self.sql.split(";") if s.strip()]
+        # Our migrations keep semicolons out of literals, so a plain split of what is not comment is exact.
+        code = "\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--"))
+        return [s.strip() for s in code.split(";") if s.strip()]
 
 
 def migrations(dialect: str) -> list[Migration]:

@@ -8,7 +8,9 @@ handler that records on a person and then asks for that person's view sees the n
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import random
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -16,22 +18,29 @@ from eventsourcing.application import AggregateNotFoundError
 
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
-from ledger.core.errors import RuleViolation
+from ledger.core.errors import Conflict, RuleViolation
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook
 from ledger.registration.employer import Employer
 from ledger.registration.person import IdNumberIndex, Person
 from ledger.store import registry
+from ledger.store.tables import Tables
 
 
 class UnitOfWork:
-    def __init__(self, ledger: Any):
-        self.ledger = ledger
+    """`refresh` brings the read side's tables to the end of the log: called once, before a batch job first asks the
+    tables whom it concerns (the composition root, commands/, passes the catch-up). Without it the tables are not
+    trusted, and a batch job reads every stream it may concern instead."""
+
+    def __init__(self, ledger: Any, refresh: Callable[[], Any] | None = None):
+        self.ledger, self.refresh = ledger, refresh
         self.default_policy: Policy = ledger.default_policy
         self._streams: dict[UUID, Any] = {}
         self._views: dict[UUID, View] = {}
+        self._folded: dict[UUID, int] = {}
         self._policy: Policy | None = None
+        self._tables: Tables | None = None
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -87,17 +96,86 @@ class UnitOfWork:
 
         Facts recorded since the last view are folded on by advancing it, not by folding the stream again.
         """
-        cached = self._views.get(stream.id)
-        if cached is not None and cached.version == stream.version:
+        cached, folded = self._views.get(stream.id), self._folded.get(stream.id, 0)
+        if cached is not None and folded == len(stream.history):
             return cached
-        if cached is not None and len(cached.events) < len(stream.history):
-            view = cached.extended(stream.history[len(cached.events):])
-        else:
-            view = View(stream.history, policy=self.policy)
+        view = cached.extended(stream.history[folded:]) if cached is not None else \
+            View(stream.history, policy=self.policy)
         if isinstance(stream, Person):
             view.with_deferrals(self.deferrals(employers_of(view)))
-        self._views[stream.id] = view
+        self._views[stream.id], self._folded[stream.id] = view, len(stream.history)
         return view
+
+    # -- a batch job's reading --------------------------------------------------------------------------
+
+    @property
+    def tables(self) -> Tables | None:
+        """The read side's tables, brought to the end of the log first; None on the in-memory store, or with no
+        way to bring them up to date."""
+        if self._tables is None and self.refresh is not None and \
+                self.ledger.factory.__class__.__module__ != "eventsourcing.popo":
+            self.refresh()
+            self._tables = Tables(self.ledger)
+        return self._tables
+
+    def persons(self, ids: Iterable[UUID]) -> list[Person]:
+        """Many persons for a batch job, each read once and in bulk: from the tables when they are current for
+        the person (a stream continued at its next version, with no facts in memory, its view read from the
+        tables), else the whole stream."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._streams]
+        tables = self.tables if wanted else None
+        if tables is not None:
+            with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+                current = tables.current_views(cursor, wanted, self.ledger.policy_at_position)
+                loaded = tables.load(cursor, [i for i in wanted if i not in current])
+            for person_id, (view, version) in current.items():
+                self._streams[person_id] = Person.continuing(person_id, version)
+                self._views[person_id], self._folded[person_id] = view, 0
+            for person_id, stream in loaded.items():
+                self._streams[person_id] = Person.replayed(stream.events)
+        return [p for p in (self.get(i) for i in dict.fromkeys(ids)) if isinstance(p, Person)]
+
+    def persons_by_number(self, id_numbers: Iterable[str]) -> dict[str, Person]:
+        """Many persons by ID number for a batch job, in bulk (see `persons`); unknown numbers are left out."""
+        numbers = list(dict.fromkeys(id_numbers))
+        if self.tables is None:
+            found = {n: self.person_or_none(n) for n in numbers}
+            return {n: p for n, p in found.items() if p is not None}
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            ids = self.tables.index(cursor, numbers)
+        persons = {p.id: p for p in self.persons(ids.values())}
+        return {n: persons[i] for n, i in ids.items() if i in persons}
+
+    def staff(self, code: str, month: Any) -> dict[UUID, str]:
+        """CON-9: who is on the employer's staff in the month."""
+        from ledger.contributions.staffing import staff_on
+
+        return staff_on(self.view(self.employer(code)), month.first_day)
+
+    def registered_as(self, scheme: str, on: datetime.date) -> list[UUID]:
+        """Whom a job about a scheme concerns: from the registrations table, or everyone on the in-memory store."""
+        if self.tables is None:
+            return self.person_ids()
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            return self.tables.registered_as(cursor, scheme, on)
+
+    def employer_months(self, code: str) -> list[Any]:
+        """Every person-month assessed for the employer (REG-4, CON-8, MAT-5): from the month table, or from the
+        months of everyone ever on its staff on the in-memory store."""
+        from ledger.contributions.staffing import staff_months
+
+        if self.tables is None:
+            return [pm for pm in staff_months(self, code) if pm.employer == code]
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            return self.tables.employer_months(cursor, code)
+
+    def with_months(self, condition: str, params: list[Any]) -> list[UUID]:
+        """Whom a job about months concerns: those with a month row meeting `condition` (SQL over the month
+        table, `?` for each parameter), or everyone on the in-memory store."""
+        if self.tables is None:
+            return self.person_ids()
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            return sorted(self.tables.months_where(cursor, condition.replace("?", self.tables.mark), params))
 
     def deferrals(self, codes: Iterable[str]) -> Deferrals:
         found = {}
@@ -120,16 +198,37 @@ class UnitOfWork:
         if any(isinstance(s, PolicyBook) for s in pending):
             self._policy = None  # what was just published is in force for what follows
             self._views.clear()
+            self._folded.clear()
 
     def trim(self, limit: int) -> None:
-        """Forget the streams read, once there are more than `limit` and nothing is pending (bounded memory)."""
-        if len(self._streams) > limit and not any(s.pending_events for s in self._streams.values()):
-            self.forget()
+        """Once more than `limit` streams are held, forget those with nothing pending (bounded memory)."""
+        if len(self._streams) > limit:
+            for stream_id in [i for i, s in self._streams.items() if not s.pending_events]:
+                del self._streams[stream_id]
+                self._views.pop(stream_id, None)
+                self._folded.pop(stream_id, None)
 
     def rollback(self) -> None:
         """Forget what was read and recorded but not committed (a batch's failed chunk)."""
         self._streams.clear()
         self._views.clear()
+        self._folded.clear()
         self._policy = None
 
     forget = rollback
+
+
+RETRIES = 5
+
+
+def attempt(new_unit: Callable[[], UnitOfWork], handler: Callable[..., Any], *args: Any, **fields: Any) -> Any:
+    """Run a handler in a fresh unit of work; when a concurrent writer wins a stream (a conflict: nothing was
+    written), read everything again and run it again, up to RETRIES times. Handlers check their rules against what
+    they read, so a retry decides afresh; batch jobs skip what is already recorded."""
+    for tries in range(1, RETRIES + 1):
+        try:
+            return handler(new_unit(), *args, **fields)
+        except Conflict:
+            if tries == RETRIES:
+                raise
+            time.sleep(random.uniform(0, 0.01 * tries))

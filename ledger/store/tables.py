@@ -1,0 +1,262 @@
+"""The read side's tables in the event database (migrations/NNN_projections.sql): the SQL to load streams with
+their notification ids, to replace a stream's rows, and to find whom a batch job concerns.
+
+Handlers ask the unit of work; the unit of work asks here. What the rows hold is computed by `projections/`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from ledger.contributions.months import PersonMonth, advance
+from ledger.core.month import Month
+from ledger.core.view import View
+from ledger.policy.book import PolicyBook
+from ledger.registration.employer import Employer
+
+PAGE = 500
+
+
+@dataclass
+class Loaded:
+    """A stream's facts as stored, with the highest notification id among them (what a fold of them reflects)."""
+
+    events: list[Any]
+    position: int
+
+
+class Tables:
+    """One ledger's tables; `suffix` names a generation being built (`_next` for a rebuild, `_check` for a check)."""
+
+    def __init__(self, ledger: Any, suffix: str = ""):
+        self.ledger, self.suffix = ledger, suffix
+        self.datastore = ledger.recorder.datastore
+        self.postgres = type(self.datastore).__name__.startswith("Postgres")
+        self.mark = "%s" if self.postgres else "?"
+        events = ledger.recorder.events_table_name
+        self.events = f'"{self.datastore.schema}"."{events}"' if self.postgres else events
+        self.nid = "notification_id" if self.postgres else "rowid"
+
+    def name(self, table: str) -> str:
+        return table + self.suffix
+
+    # -- values in and out ----------------------------------------------------------------------------
+
+    def adapt(self, value: Any) -> Any:
+        """What the driver stores: psycopg takes Python values; SQLite gets text for dates, decimals and ids."""
+        if self.postgres:
+            return value
+        if isinstance(value, UUID):
+            return value.hex
+        if isinstance(value, (datetime.date, Decimal)):
+            return value.isoformat() if isinstance(value, datetime.date) else str(value)
+        if isinstance(value, bool):
+            return int(value)
+        return value
+
+    def stream_id(self, value: Any) -> UUID:
+        return value if isinstance(value, UUID) else UUID(value)
+
+    # -- loading streams ------------------------------------------------------------------------------
+
+    def load(self, cursor: Any, stream_ids: Iterable[UUID]) -> dict[UUID, Loaded]:
+        """Many streams' facts at once, decoded, each with its highest notification id (one query a page)."""
+        ids = list(stream_ids)
+        found: dict[UUID, Loaded] = {}
+        mapper = self.ledger.mapper
+        for start in range(0, len(ids), PAGE):
+            page = ids[start:start + PAGE]
+            marks = ",".join([self.mark] * len(page))
+            cursor.execute(f"SELECT originator_id, originator_version, topic, state, {self.nid} AS nid "
+                           f"FROM {self.events} WHERE originator_id IN ({marks}) "
+                           "ORDER BY originator_id, originator_version", [self.adapt(i) for i in page])
+            for row in cursor.fetchall():
+                stream = self.stream_id(row["originator_id"])
+                event = mapper.to_domain_event(StoredEvent(stream, row["originator_version"], row["topic"],
+                                                           bytes(row["state"])))
+                loaded = found.setdefault(stream, Loaded([], 0))
+                loaded.events.append(event)
+                loaded.position = max(loaded.position, row["nid"])
+        return found
+
+    def positions(self, cursor: Any, stream_ids: Iterable[UUID]) -> dict[UUID, tuple[int, int]]:
+        """Each stream's highest notification id and version now."""
+        ids = [self.adapt(i) for i in stream_ids]
+        found = {}
+        for start in range(0, len(ids), PAGE):
+            page = ids[start:start + PAGE]
+            cursor.execute(f"SELECT originator_id, MAX({self.nid}) AS nid, MAX(originator_version) AS version "
+                           f"FROM {self.events} WHERE originator_id IN ({','.join([self.mark] * len(page))}) "
+                           "GROUP BY originator_id", page)
+            found.update({self.stream_id(row["originator_id"]): (row["nid"], row["version"])
+                          for row in cursor.fetchall()})
+        return found
+
+    def streams_with(self, cursor: Any, topics: list[str], after: int = 0) -> Iterator[UUID]:
+        """The streams that have a fact of these topics, in recorded order of that fact (paged)."""
+        last = after
+        while True:
+            marks = ",".join([self.mark] * len(topics))
+            cursor.execute(f"SELECT originator_id, {self.nid} AS nid FROM {self.events} WHERE {self.nid} > "
+                           f"{self.mark} AND topic IN ({marks}) ORDER BY {self.nid} LIMIT {PAGE * 10}",
+                           [last, *topics])
+            rows = cursor.fetchall()
+            yield from (self.stream_id(row["originator_id"]) for row in rows)
+            if len(rows) < PAGE * 10:
+                return
+            last = rows[-1]["nid"]
+
+    def end(self, cursor: Any) -> int:
+        cursor.execute(f"SELECT MAX({self.nid}) AS nid FROM {self.events}")
+        row = cursor.fetchone()
+        return row["nid"] or 0
+
+    # -- writing rows ---------------------------------------------------------------------------------
+
+    def replace(self, cursor: Any, tables: tuple[str, ...], key: str, keys: Iterable[Any],
+                rows: dict[str, list[tuple]], columns: dict[str, tuple[str, ...]]) -> None:
+        """Delete every row of these keys in these tables, then insert the rows given."""
+        keys = [self.adapt(k) for k in keys]
+        for table in tables:
+            for start in range(0, len(keys), PAGE):
+                page = keys[start:start + PAGE]
+                cursor.execute(f"DELETE FROM {self.name(table)} WHERE {key} IN ({','.join([self.mark] * len(page))})",
+                               page)
+            table_rows = rows.get(table, [])
+            if table_rows:
+                self.insert(cursor, table, columns[table], table_rows)
+
+    def insert(self, cursor: Any, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if self.postgres:
+            with cursor.copy(f"COPY {self.name(table)} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ",".join([self.mark] * len(columns))
+        cursor.executemany(f"INSERT INTO {self.name(table)} ({', '.join(columns)}) VALUES ({marks})",
+                           [[self.adapt(v) for v in row] for row in rows])
+
+    # -- reading rows ---------------------------------------------------------------------------------
+
+    def current_views(self, cursor: Any, person_ids: Iterable[UUID], policy_for: Any
+                      ) -> dict[UUID, tuple[View, int]]:
+        """The views of those persons whose rows are current (no stream their fold read has moved on since they
+        were made), built from the rows, with each stream's version: the others are not returned.
+
+        `policy_for(position)` gives the policy as known now, the policy book being at `position`.
+        """
+        ids = list(person_ids)
+        rows = {}
+        for start in range(0, len(ids), PAGE):
+            page = ids[start:start + PAGE]
+            cursor.execute(f"SELECT person_id, position, streams, facts FROM {self.name('yibao_views')} WHERE "
+                           f"person_id IN ({','.join([self.mark] * len(page))})", [self.adapt(i) for i in page])
+            rows.update({self.stream_id(row["person_id"]): row for row in cursor.fetchall()})
+        deferrals = {pid: json.loads(row["streams"]) for pid, row in rows.items()}
+        streams = {PolicyBook.ID, *rows, *(Employer.id_for(code) for spans in deferrals.values() for code in spans)}
+        now = self.positions(cursor, streams)
+        policy = policy_for(now.get(PolicyBook.ID, (0, 0))[0])
+        current = {}
+        for pid, row in rows.items():
+            read = [pid, PolicyBook.ID, *(Employer.id_for(code) for code in deferrals[pid])]
+            if max(now.get(s, (0, 0))[0] for s in read) != row["position"]:
+                continue
+            current[pid] = (self._light_view(pid, row, deferrals[pid], policy), now[pid][1])
+        months = self.months_of_many(cursor, current)
+        for pid, (view, _) in current.items():
+            view.preset("months", months.get(pid, {}), advance=advance)
+        return current
+
+    def _light_view(self, person_id: UUID, row: Any, deferrals: dict, policy: Any) -> View:
+        mapper = self.ledger.mapper
+        facts = [mapper.to_domain_event(StoredEvent(person_id, version, topic, state.encode()))
+                 for version, topic, state in json.loads(bytes(row["facts"]))]
+        spans = {code: [(Month.parse(a), Month.parse(b)) for a, b in periods] for code, periods in deferrals.items()}
+        return View(facts, policy=policy, deferrals=spans)
+
+    def months_of_many(self, cursor: Any, person_ids: Iterable[UUID]) -> dict[UUID, dict[Month, PersonMonth]]:
+        ids = [self.adapt(i) for i in person_ids]
+        found: dict[UUID, dict[Month, PersonMonth]] = {}
+        for start in range(0, len(ids), PAGE):
+            page = ids[start:start + PAGE]
+            cursor.execute(f"SELECT * FROM {self.name('yibao_person_months')} WHERE person_id IN "
+                           f"({','.join([self.mark] * len(page))}) ORDER BY person_id, month", page)
+            for row in cursor.fetchall():
+                found.setdefault(self.stream_id(row["person_id"]), {})[Month.parse(row["month"])] = \
+                    person_month(dict(row))
+        return found
+
+    def months_of(self, cursor: Any, person_id: UUID) -> dict[Month, PersonMonth]:
+        cursor.execute(f"SELECT * FROM {self.name('yibao_person_months')} WHERE person_id = {self.mark} "
+                       "ORDER BY month", [self.adapt(person_id)])
+        return {Month.parse(row["month"]): person_month(dict(row)) for row in cursor.fetchall()}
+
+    def index(self, cursor: Any, id_numbers: Iterable[str]) -> dict[str, UUID]:
+        """Person ids by ID number, from the ID-number index streams, in bulk."""
+        from ledger.registration.person import IdNumberIndex
+
+        by_stream = {IdNumberIndex.id_for(n): n for n in id_numbers}
+        return {by_stream[stream]: loaded.events[0].person_id for stream, loaded in self.load(cursor, by_stream).items()}
+
+    def employer_months(self, cursor: Any, code: str) -> list[PersonMonth]:
+        """Every person-month assessed for the employer (REG-4, CON-8, MAT-5), as known now."""
+        cursor.execute(f"SELECT * FROM {self.name('yibao_person_months')} WHERE employer = {self.mark}", [code])
+        return [person_month(dict(row)) for row in cursor.fetchall()]
+
+    def persons_of_employers(self, cursor: Any, codes: Iterable[str]) -> set[UUID]:
+        codes = list(codes)
+        if not codes:
+            return set()
+        cursor.execute(f"SELECT DISTINCT person_id FROM {self.name('yibao_person_months')} WHERE employer IN "
+                       f"({','.join([self.mark] * len(codes))})", codes)
+        return {self.stream_id(row["person_id"]) for row in cursor.fetchall()}
+
+    def staff_in(self, cursor: Any, code: str, month: Month) -> dict[UUID, str]:
+        """CON-9: who is on the employer's staff in the month, from the staff table."""
+        cursor.execute(f"SELECT person_id, id_number FROM {self.name('yibao_staff')} WHERE code = {self.mark} "
+                       f"AND from_month <= {self.mark} AND (until_month IS NULL OR until_month > {self.mark})",
+                       [code, str(month), str(month)])
+        return {self.stream_id(row["person_id"]): row["id_number"] for row in cursor.fetchall()}
+
+    def registered_as(self, cursor: Any, scheme: str, on: datetime.date) -> list[UUID]:
+        """Who is registered in the scheme on the date, from the registrations table."""
+        cursor.execute(f"SELECT person_id FROM {self.name('yibao_registrations')} WHERE scheme = {self.mark} AND "
+                       f"registered = {self.mark} AND valid_from <= {self.mark} AND (valid_until IS NULL OR "
+                       f"valid_until > {self.mark})", [scheme, self.adapt(True), self.adapt(on), self.adapt(on)])
+        return [self.stream_id(row["person_id"]) for row in cursor.fetchall()]
+
+    def months_where(self, cursor: Any, condition: str, params: list[Any]) -> set[UUID]:
+        """The persons with a month row meeting a condition (written with this dialect's marks)."""
+        cursor.execute(f"SELECT DISTINCT person_id FROM {self.name('yibao_person_months')} WHERE {condition}",
+                       [self.adapt(p) for p in params])
+        return {self.stream_id(row["person_id"]) for row in cursor.fetchall()}
+
+
+def person_month(row: dict) -> PersonMonth:
+    """A month row read back as the fold made it (either store's types)."""
+    return PersonMonth(
+        month=Month.parse(row["month"]), scheme=row["scheme"], employer=row["employer"], base=_money(row["base"]),
+        employer_part=_money(row["employer_part"]), personal_part=_money(row["personal_part"]),
+        total=_money(row["total"]), basis=row["basis"], reference_year=row["reference_year"], notice=row["notice"],
+        due_on=_date(row["due_on"]), received=_money(row["received"]), true_up=_money(row["true_up"]),
+        true_up_due_on=_date(row["true_up_due_on"]), cancelled=bool(row["cancelled"]),
+        last_received_on=_date(row["last_received_on"]),
+        receipts=tuple((datetime.date.fromisoformat(d), Decimal(a), i) for d, a, i in json.loads(row["receipts"])))
+
+
+def _money(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)

@@ -1,0 +1,160 @@
+"""The read side's tables, as rows: what the folds of one stream's view give (the same folds that answer live
+queries: one implementation of each rule). A person's rows are replaced whole whenever any stream their fold
+reads has moved on; an employer's staff rows likewise."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledger.benefits import account
+from ledger.benefits.eligibility import periods as eligibility_periods
+from ledger.contributions.events import (
+    AssessmentCancelled,
+    ContributionAssessed,
+    ContributionReassessed,
+    ContributionReceived,
+    StaffHired,
+    StaffLeft,
+)
+from ledger.contributions.months import table
+from ledger.core.events import EventReversed
+from ledger.core.money import ZERO
+from ledger.core.month import Month
+from ledger.core.view import View
+from ledger.maternity.rules import runs
+from ledger.medical.events import BenefitSettled, ReimbursementPaid
+from ledger.medical.rules import service_year
+from ledger.registration import person_state
+
+MONTH_FACTS = (ContributionAssessed, ContributionReassessed, ContributionReceived, AssessmentCancelled)
+PERSON_TABLES = ("yibao_views", "yibao_person_months", "yibao_account_movements", "yibao_eligibility",
+                 "yibao_maternity_months", "yibao_benefit_payments", "yibao_registrations")
+EMPLOYER_TABLES = ("yibao_staff",)
+COLUMNS = {
+    "yibao_views": ("person_id", "id_number", "position", "streams", "facts"),
+    "yibao_person_months": (
+        "person_id", "month", "scheme", "employer", "base", "employer_part", "personal_part", "total", "received",
+        "true_up", "true_up_due_on", "cancelled", "basis", "reference_year", "notice", "due_on", "last_received_on",
+        "receipts", "state", "credited", "position"),
+    "yibao_account_movements": ("person_id", "n", "on_date", "kind", "amount", "detail", "balance", "position"),
+    "yibao_eligibility": ("person_id", "valid_from", "valid_until", "account", "pooled", "pooled_from", "reason",
+                          "scheme", "position"),
+    "yibao_maternity_months": ("person_id", "month", "continuous", "position"),
+    "yibao_benefit_payments": ("person_id", "seq", "payment", "kind", "service_on", "year", "institution", "fund",
+                               "account", "own", "scheme", "standing", "position"),
+    "yibao_registrations": ("person_id", "valid_from", "valid_until", "id_number", "registered", "scheme",
+                            "position"),
+    "yibao_staff": ("code", "person_id", "id_number", "from_month", "until_month", "position"),
+}
+PRIMARY_KEYS = {
+    "yibao_views": ("person_id",), "yibao_person_months": ("person_id", "month"),
+    "yibao_account_movements": ("person_id", "n"), "yibao_eligibility": ("person_id", "valid_from"),
+    "yibao_maternity_months": ("person_id", "month"), "yibao_benefit_payments": ("person_id", "seq"),
+    "yibao_registrations": ("person_id", "valid_from"), "yibao_staff": ("code", "person_id", "from_month"),
+}
+
+
+@dataclass
+class Rows:
+    """Rows by table, each row a tuple in COLUMNS order (position last, filled in by `positioned`)."""
+
+    by_table: dict[str, list[tuple]] = field(default_factory=dict)
+
+    def add(self, name: str, rows: list[tuple]) -> None:
+        self.by_table.setdefault(name, []).extend(rows)
+
+
+
+def person_rows(view: View, person_id: Any, position: int, mapper: Any) -> Rows:
+    """Every table's rows for one person, from one view as known now."""
+    until = horizon(view)
+    rows = Rows()
+    rows.add("yibao_views", [_view_row(view, person_id, position, mapper)])
+    rows.add("yibao_person_months", _month_rows(view, person_id, position))
+    rows.add("yibao_account_movements", _movement_rows(view, person_id, until, position))
+    rows.add("yibao_eligibility", [
+        (person_id, p.valid_from, p.valid_until, p.eligibility.account, p.eligibility.pooled,
+         p.eligibility.pooled_from, p.eligibility.reason, p.eligibility.scheme, position)
+        for p in eligibility_periods(view, until)])
+    rows.add("yibao_maternity_months", [(person_id, str(m), count, position)
+                                        for m, count in runs(view, until).items()])
+    rows.add("yibao_benefit_payments", _payment_rows(view, person_id, position))
+    rows.add("yibao_registrations", [
+        (person_id, start, end, state.id_number, state.registered, state.scheme if state.registered else None,
+         position) for start, end, state in person_state.periods(view)])
+    return rows
+
+
+def horizon(view: View) -> datetime.date:
+    """How far a person's date-dependent rows reach: the first day of the second month after the last date any
+    fact touches (its receipts and due dates included). Later dates are answered by the fold."""
+    last = account.horizon(view, datetime.date.min)
+    for person_month in table(view).values():
+        last = max(last, person_month.due_on, person_month.true_up_due_on or last)
+    return (Month.of(last) + 2).first_day
+
+
+def light_facts(view: View) -> list[Any]:
+    """The facts a query needs besides the month table: every fact but the month facts, with the reversals of
+    those facts (a month fact's reversal is in the month table already)."""
+    by_seq = {e.originator_version: e for e in view.events}
+    return [e for e in view.events if not isinstance(e, MONTH_FACTS)
+            and not (isinstance(e, EventReversed) and isinstance(by_seq.get(e.seq), MONTH_FACTS))]
+
+
+def _view_row(view: View, person_id: Any, position: int, mapper: Any) -> tuple:
+    facts = [mapper.to_stored_event(e) for e in light_facts(view)]
+    blob = json.dumps([[s.originator_version, s.topic, s.state.decode("utf-8")] for s in facts]).encode()
+    state = person_state.state_on(view, datetime.date.max)
+    deferrals = {code: [[str(start), str(until)] for start, until in spans] for code, spans in view.deferrals.items()}
+    return person_id, state.id_number or "", position, json.dumps(deferrals), blob
+
+
+def _month_rows(view: View, person_id: Any, position: int) -> list[tuple]:
+    rows = []
+    for month, pm in table(view).items():
+        rows.append((
+            person_id, str(month), pm.scheme, pm.employer, pm.base, pm.employer_part, pm.personal_part, pm.total,
+            pm.received, pm.true_up, pm.true_up_due_on, pm.cancelled, pm.basis, pm.reference_year, pm.notice,
+            pm.due_on, pm.last_received_on, json.dumps([[d.isoformat(), str(a), i] for d, a, i in pm.receipts]),
+            pm.state_with(view.deferrals), account.credit(view.policy, pm, view.deferrals), position))
+    return rows
+
+
+def _movement_rows(view: View, person_id: Any, until: datetime.date, position: int) -> list[tuple]:
+    rows, running = [], ZERO
+    for n, move in enumerate(account.movements(view, until - datetime.timedelta(days=1)), start=1):
+        running += move.amount
+        rows.append((person_id, n, move.on, move.kind, move.amount, move.detail, running, position))
+    return rows
+
+
+def _payment_rows(view: View, person_id: Any, position: int) -> list[tuple]:
+    rows = []
+    for event in view.events:
+        if isinstance(event, (BenefitSettled, ReimbursementPaid)):
+            settled = isinstance(event, BenefitSettled)
+            rows.append((
+                person_id, event.originator_version, "settlement" if settled else "reimbursement", event.kind,
+                event.on, service_year(event.on), event.institution if settled else None, event.fund,
+                event.account if settled else ZERO, event.own if settled else event.cost - event.fund,
+                event.scheme, event.originator_version not in view.reversed_by, position))
+    return rows
+
+
+def staff_rows(view: View, code: str, position: int) -> list[tuple]:
+    """CON-9: each stay on the staff, [from, until), from the employer's standing staff changes."""
+    open_stays: dict[Any, tuple[str, str]] = {}
+    rows = []
+    for event in view.of(StaffHired, StaffLeft):
+        if isinstance(event, StaffHired) and event.person_id not in open_stays:
+            open_stays[event.person_id] = (event.id_number, str(event.month))
+        elif isinstance(event, StaffLeft) and event.person_id in open_stays:
+            id_number, start = open_stays.pop(event.person_id)
+            rows.append((code, event.person_id, id_number, start, str(event.month), position))
+    rows += [(code, person_id, id_number, start, None, position) for person_id, (id_number, start) in
+             open_stays.items()]
+    return rows
