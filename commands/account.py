@@ -23,10 +23,10 @@ from commands.options import (
     uow_from,
 )
 from ledger.benefits import handlers as benefits
-from ledger.benefits.account import movements
 from ledger.core.errors import BadInput
 from ledger.intake import validation
 from projections.account import statement
+from projections.reader import standing
 
 
 @click.group("account")
@@ -84,7 +84,8 @@ def statement_command(ctx, id_number, first, last, known_at, as_json):
     number = validation.id_number(id_number, "IDNO")
     until = effective_date(last, "to")
     moment = known_at_moment(known_at)
-    moves = movements(ledger_from(ctx).view(number, moment), until)
+    with standing(ledger_from(ctx), number, moment) as found:
+        moves = found.movements(until)
     rows = statement(moves, validation.date(first, "from") if first else datetime.date.min)
     if as_json:
         print_json(rows)

@@ -31,6 +31,7 @@ from ledger.medical.rules import (
     Settlement,
 )
 from projections.benefits import payment_rows
+from projections.reader import person_view
 
 
 @click.group("benefit")
@@ -177,7 +178,7 @@ def list_(ctx, id_number, year, as_json):
 
         yibao benefit list 640102199003070011 --year 2025 --json
     """
-    rows = payment_rows(ledger_from(ctx).view(validation.id_number(id_number, "IDNO")), year)
+    rows = payment_rows(person_view(ledger_from(ctx), validation.id_number(id_number, "IDNO")), year)
     if as_json:
         print_json(rows)
         return

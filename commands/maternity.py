@@ -22,6 +22,7 @@ from ledger.maternity import handlers as maternity
 from ledger.maternity.events import BenefitPaid, MaternityClaimed
 from ledger.maternity.rules import DOCUMENT_NAMES, KINDS
 from projections.plain import plain
+from projections.reader import person_view
 
 
 @click.group("maternity")
@@ -93,7 +94,7 @@ def show(ctx, id_number, as_json):
 
         yibao maternity show 640102198506120020 --json
     """
-    view = ledger_from(ctx).view(validation.id_number(id_number, "IDNO"))
+    view = person_view(ledger_from(ctx), validation.id_number(id_number, "IDNO"))
     rows = []
     for event in view.events:
         if isinstance(event, MaternityClaimed):

@@ -15,6 +15,7 @@ from commands.options import (
 )
 from ledger.intake import validation
 from projections.months import month_rows
+from projections.reader import person_view
 
 
 @click.command("months")
@@ -32,7 +33,7 @@ def command(ctx, id_number, year, known_at, as_json):
         yibao months 640102199003070011 --year 2024 --json
     """
     moment = known_at_moment(known_at)
-    rows = month_rows(ledger_from(ctx).view(validation.id_number(id_number, "IDNO"), moment), year)
+    rows = month_rows(person_view(ledger_from(ctx), validation.id_number(id_number, "IDNO"), moment), year)
     if as_json:
         print_json(rows)
         return

@@ -17,6 +17,7 @@ from commands.options import (
     stdout,
 )
 from ledger.intake import validation
+from projections.reader import standing
 from projections.status import status
 
 
@@ -35,8 +36,10 @@ def command(ctx, id_number, on, known_at, as_json):
         yibao status 640102199003070011 --on 2024-01-31 --known-at 2024-03-01T00:00:00Z --json
     """
     id_number = validation.id_number(id_number, "IDNO")
-    moment = known_at_moment(known_at) or datetime.datetime.now(datetime.timezone.utc)
-    document = status(ledger_from(ctx).view(id_number, moment), effective_date(on), moment)
+    asked = known_at_moment(known_at)
+    moment = asked or datetime.datetime.now(datetime.timezone.utc)
+    with standing(ledger_from(ctx), id_number, asked) as found:
+        document = status(found.view, effective_date(on), moment, found)
     if as_json:
         print_json(document)
         return

@@ -1,31 +1,47 @@
-"""The query path: a person's view as known now, from the read side's tables when they are current for that
-person, else folded from the stream. A clerk never reads a stale answer: the rows are used only when no stream
-their fold read (the person's, the employers' whose deferrals it used, the policy book) has moved on since."""
+"""The query path: a person's answers as known now from the read side's rows when they are current for that
+person, else from the folds over the stream. A clerk never reads a stale answer: the rows are used only when no
+stream their fold read (the person's, the employers' whose deferrals it used, the policy book) has moved on since
+they were written, checked in the same transaction that reads them."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ledger.core.errors import RuleViolation
 from ledger.core.view import View
 from ledger.registration.person import IdNumberIndex
 from ledger.store.tables import Tables
+from projections.standing import Folded, Tabled
+
+
+@contextmanager
+def standing(ledger: Any, id_number: str, known_at: datetime.datetime | None = None) -> Iterator[Folded]:
+    """As known at a past moment: the folds over the view as known then. As known now: the rows when current."""
+    if known_at is None and ledger.factory.__class__.__module__ != "eventsourcing.popo":
+        person_id = _person_id(ledger, id_number)
+        tables = Tables(ledger)
+        with ledger.recorder.datastore.transaction(commit=False) as cursor:
+            found = tables.current_views(cursor, [person_id], ledger.policy_at_position, months_later=True)
+            if person_id in found:
+                yield Tabled(found[person_id], tables, cursor, person_id)
+                return
+    yield Folded(ledger.view(id_number, known_at))
 
 
 def person_view(ledger: Any, id_number: str, known_at: datetime.datetime | None = None) -> View:
-    """As known at a past moment: folded from the stream. As known now: from the tables when current."""
-    if known_at is None:
-        found = current_view(ledger, id_number)
-        if found is not None:
-            return found
-    return ledger.view(id_number, known_at)
+    """The person's view: from the rows when they are current (its month table read from them), else folded."""
+    with standing(ledger, id_number, known_at) as found:
+        view = found.view
+        if isinstance(found, Tabled):
+            view.memo("months", dict)  # read inside the transaction that found the rows current
+    return view
 
 
-def current_view(ledger: Any, id_number: str) -> View | None:
+def _person_id(ledger: Any, id_number: str) -> Any:
     index = ledger.stream(IdNumberIndex.id_for(id_number))
     if index is None:
         raise RuleViolation("REG-2", f"no person is registered with ID number {id_number}")
-    with ledger.recorder.datastore.transaction(commit=False) as cursor:
-        found = Tables(ledger).current_views(cursor, [index.person_id], ledger.policy_at_position)
-    return found[index.person_id][0] if found else None
+    return index.person_id

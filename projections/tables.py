@@ -24,7 +24,7 @@ from ledger.core.events import EventReversed
 from ledger.core.money import ZERO
 from ledger.core.month import Month
 from ledger.core.view import View
-from ledger.maternity.rules import runs
+from ledger.maternity.rules import counted_from, merged_month, runs
 from ledger.medical.events import BenefitSettled, ReimbursementPaid
 from ledger.medical.rules import service_year
 from ledger.registration import person_state
@@ -34,12 +34,14 @@ PERSON_TABLES = ("yibao_views", "yibao_person_months", "yibao_account_movements"
                  "yibao_maternity_months", "yibao_benefit_payments", "yibao_registrations")
 EMPLOYER_TABLES = ("yibao_staff",)
 COLUMNS = {
-    "yibao_views": ("person_id", "id_number", "position", "streams", "facts"),
+    "yibao_views": ("person_id", "id_number", "position", "streams", "horizon", "last_receipt", "facts"),
     "yibao_person_months": (
         "person_id", "month", "scheme", "employer", "base", "employer_part", "personal_part", "total", "received",
         "true_up", "true_up_due_on", "cancelled", "basis", "reference_year", "notice", "due_on", "last_received_on",
-        "receipts", "state", "credited", "position"),
-    "yibao_account_movements": ("person_id", "n", "on_date", "kind", "amount", "detail", "balance", "position"),
+        "receipts", "state", "credited", "counts_from", "back_paid_from",
+        "maternity_from", "position"),
+    "yibao_account_movements": ("person_id", "n", "on_date", "kind", "amount", "detail", "balance", "credited",
+                                "spent", "position"),
     "yibao_eligibility": ("person_id", "valid_from", "valid_until", "account", "pooled", "pooled_from", "reason",
                           "scheme", "position"),
     "yibao_maternity_months": ("person_id", "month", "continuous", "position"),
@@ -72,8 +74,8 @@ def person_rows(view: View, person_id: Any, position: int, mapper: Any) -> Rows:
     """Every table's rows for one person, from one view as known now."""
     until = horizon(view)
     rows = Rows()
-    rows.add("yibao_views", [_view_row(view, person_id, position, mapper)])
-    rows.add("yibao_person_months", _month_rows(view, person_id, position))
+    rows.add("yibao_views", [_view_row(view, person_id, position, mapper, until)])
+    rows.add("yibao_person_months", _month_rows(view, person_id, position, until))
     rows.add("yibao_account_movements", _movement_rows(view, person_id, until, position))
     rows.add("yibao_eligibility", [
         (person_id, p.valid_from, p.valid_until, p.eligibility.account, p.eligibility.pooled,
@@ -105,30 +107,33 @@ def light_facts(view: View) -> list[Any]:
             and not (isinstance(e, EventReversed) and isinstance(by_seq.get(e.seq), MONTH_FACTS))]
 
 
-def _view_row(view: View, person_id: Any, position: int, mapper: Any) -> tuple:
+def _view_row(view: View, person_id: Any, position: int, mapper: Any, until: datetime.date) -> tuple:
     facts = [mapper.to_stored_event(e) for e in light_facts(view)]
     blob = json.dumps([[s.originator_version, s.topic, s.state.decode("utf-8")] for s in facts]).encode()
     state = person_state.state_on(view, datetime.date.max)
     deferrals = {code: [[str(start), str(until)] for start, until in spans] for code, spans in view.deferrals.items()}
-    return person_id, state.id_number or "", position, json.dumps(deferrals), blob
+    receipts = [pm.last_received_on for pm in table(view).values() if pm.last_received_on]
+    return (person_id, state.id_number or "", position, json.dumps(deferrals), until, max(receipts, default=None),
+            blob)
 
 
-def _month_rows(view: View, person_id: Any, position: int) -> list[tuple]:
-    rows = []
+def _month_rows(view: View, person_id: Any, position: int, until: datetime.date) -> list[tuple]:
+    rows, merged = [], merged_month(view.policy, until)
     for month, pm in table(view).items():
         rows.append((
             person_id, str(month), pm.scheme, pm.employer, pm.base, pm.employer_part, pm.personal_part, pm.total,
             pm.received, pm.true_up, pm.true_up_due_on, pm.cancelled, pm.basis, pm.reference_year, pm.notice,
             pm.due_on, pm.last_received_on, json.dumps([[d.isoformat(), str(a), i] for d, a, i in pm.receipts]),
-            pm.state_with(view.deferrals), account.credit(view.policy, pm, view.deferrals), position))
+            pm.state_with(view.deferrals), account.credit(view.policy, pm, view.deferrals), *pm.counts_from,
+            counted_from(pm, view.deferrals, merged), position))
     return rows
 
 
 def _movement_rows(view: View, person_id: Any, until: datetime.date, position: int) -> list[tuple]:
-    rows, running = [], ZERO
-    for n, move in enumerate(account.movements(view, until - datetime.timedelta(days=1)), start=1):
-        running += move.amount
-        rows.append((person_id, n, move.on, move.kind, move.amount, move.detail, running, position))
+    rows, moves = [], account.movements(view, until - datetime.timedelta(days=1))
+    for n, (move, totals) in enumerate(zip(moves, account.running(moves)), start=1):
+        rows.append((person_id, n, move.on, move.kind, move.amount, move.detail, totals["balance"],
+                     totals["credited"], totals["spent"], position))
     return rows
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -90,9 +91,21 @@ def balance(moves: list[Movement]) -> Decimal:
 
 
 def summary(moves: list[Movement]) -> dict[str, Decimal]:
-    credited = sum((m.amount for m in moves if m.amount > 0), ZERO)
-    spent = -sum((m.amount for m in moves if m.kind in SPENDING), ZERO)
-    return {"balance": balance(moves), "credited": credited, "spent": spent}
+    """ACC-4: the balance, all ever credited and all spent, after these movements."""
+    totals = {"balance": ZERO, "credited": ZERO, "spent": ZERO}
+    for totals in running(moves):
+        pass
+    return totals
+
+
+def running(moves: list[Movement]) -> Iterator[dict[str, Decimal]]:
+    """The summary after each movement in turn (what the read side stores beside each row)."""
+    balance_, credited, spent = ZERO, ZERO, ZERO
+    for move in moves:
+        balance_ += move.amount
+        credited += move.amount if move.amount > 0 else ZERO
+        spent -= move.amount if move.kind in SPENDING else ZERO
+        yield {"balance": balance_, "credited": credited, "spent": spent}
 
 
 def spendable(moves: list[Movement], on: datetime.date) -> Decimal:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.benefits.events import TransferredIn
@@ -99,12 +99,28 @@ class PersonMonth:
     def deferred_under(self, deferrals: Deferrals) -> bool:
         return is_deferred(deferrals.get(self.employer or "", []), self.month)
 
+    @property
+    def counts_from(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """MON-2: the day the month first counted (paid, trued-up or back-paid) and the day it counted as
+        back-paid, None where it has not (yet). Money only grows, so once counted a month stays counted."""
+        if self.cancelled:
+            return None, None
+        needed = self.total - self.true_up if self.true_up > 0 else self.total  # `settled`, by then
+        counting, received = None, ZERO
+        for on, amount in ((datetime.date.min, ZERO), *((r[0], r[1]) for r in self.receipts)):
+            received += amount  # a month assessed at nothing counts from the start
+            if counting is None and received >= needed:
+                counting = on
+            if self.back_pay and received >= self.total:
+                return counting, on
+        return counting, None
+
     def as_of(self, on: datetime.date) -> PersonMonth:
         """The month with only the money received by `on` (CON-6: money counts from the day it arrives)."""
         if all(r[0] <= on for r in self.receipts):
             return self
         kept = tuple(r for r in self.receipts if r[0] <= on)
-        return replace(self, receipts=kept, received=sum((r[1] for r in kept), ZERO),
+        return _changed(self, receipts=kept, received=sum((r[1] for r in kept), ZERO),
                        last_received_on=kept[-1][0] if kept else None)
 
 
@@ -122,16 +138,23 @@ def apply(months: dict[Month, PersonMonth], event: LedgerEvent) -> None:
     if month is None:
         return
     if isinstance(event, ContributionReassessed):
-        month = replace(month, base=event.base, employer_part=event.employer_part, personal_part=event.personal_part,
+        month = _changed(month, base=event.base, employer_part=event.employer_part, personal_part=event.personal_part,
                         total=event.total, basis=event.basis, reference_year=event.reference_year,
                         true_up=month.true_up + event.difference,
                         true_up_due_on=max(month.true_up_due_on or event.due_on, event.due_on))
     elif isinstance(event, ContributionReceived):
-        month = replace(month, received=month.received + event.amount, last_received_on=event.received_on,
+        month = _changed(month, received=month.received + event.amount, last_received_on=event.received_on,
                         receipts=(*month.receipts, (event.received_on, event.amount, event.receipt_id)))
     else:
-        month = replace(month, cancelled=True)
+        month = _changed(month, cancelled=True)
     months[month.month] = month
+
+
+def _changed(person_month: PersonMonth, **changes: object) -> PersonMonth:
+    """`dataclasses.replace` without its per-field work: the fold's hot step, once per fact of a long history."""
+    changed = object.__new__(PersonMonth)
+    changed.__dict__.update(person_month.__dict__, **changes)
+    return changed
 
 
 _MONTH_FACTS = (ContributionAssessed, ContributionReassessed, ContributionReceived, AssessmentCancelled)
@@ -194,13 +217,22 @@ def unmatched_reason(months: dict[Month, PersonMonth], month: Month, amount: Dec
 
 def contribution_months(view: View, on: datetime.date) -> dict[str, int]:
     """MON-2: paid + back-paid + transferred-in by `on` (money received by then), each month counted once."""
-    states = {month: person_month.state_with(view.deferrals)
-              for month, person_month in table_on(view, on).items() if month <= Month.of(on)}
-    paid = {month for month, state in states.items() if state in COUNTED}
-    back_paid = {month for month, state in states.items() if state == "back-paid"}
-    transferred_in = sum(e.months for e in view.of(TransferredIn) if e.on <= on)
-    return {"paid": len(paid), "back_paid": len(back_paid), "transferred_in": transferred_in,
-            "total": len(paid | back_paid) + transferred_in}
+    dates = view.memo("counting dates", lambda: [(m, *pm.counts_from) for m, pm in table(view).items()])
+    last = Month.of(on)
+    counted = sum(1 for month, since, _ in dates if month <= last and since is not None and since <= on)
+    back_paid = sum(1 for month, _, since in dates if month <= last and since is not None and since <= on)
+    return month_counts(counted, back_paid, transferred_in(view, on))
+
+
+def month_counts(counted: int, back_paid: int, transferred: int) -> dict[str, int]:
+    """MON-2's document: a counted month is either paid (in time, or trued-up) or back-paid, never both."""
+    return {"paid": counted - back_paid, "back_paid": back_paid, "transferred_in": transferred,
+            "total": counted + transferred}
+
+
+def transferred_in(view: View, on: datetime.date) -> int:
+    """TRF-2: months brought from another region by `on`."""
+    return sum(e.months for e in view.of(TransferredIn) if e.on <= on)
 
 
 def employers_of(view: View) -> set[str]:

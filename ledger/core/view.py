@@ -3,16 +3,12 @@
 The facts known by the moment are kept in recorded order; those that stand (not reversed, not reversals) are
 sorted once into effective order. What the domains derive from them (a person's month table, their state on
 a date) is computed once per view and remembered here, so a query that asks ten folds sorts once.
-
-A view is saved and loaded as the facts it was built from (through the store's mapper, as stored); what was
-derived is derived again on load.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -55,16 +51,24 @@ class View:
 
     def memo(self, key: Any, compute: Callable[[], Any], advance: Advance | None = None) -> Any:
         """`compute()` once per view; with `advance`, an extended view updates the value instead of recomputing."""
-        found = self._memo.get(key, (_MISSING, None))[0]
+        found, kept_advance = self._memo.get(key, (_MISSING, None))
         if found is _MISSING:
             found = compute()
             self._memo[key] = (found, advance)
+        elif isinstance(found, _Later):
+            found = found.load()
+            self._memo[key] = (found, kept_advance)
         return found
 
     def preset(self, key: Any, value: Any, advance: Advance | None = None) -> View:
         """A derived value already known (read from the read side's tables, which the same fold filled); with
         `advance`, a view extended by facts recorded afterwards advances it as it would its own."""
         self._memo[key] = (value, advance)
+        return self
+
+    def preset_later(self, key: Any, load: Callable[[], Any], advance: Advance | None = None) -> View:
+        """As `preset`, read only if a fold asks for it (a query the read side's rows answer never does)."""
+        self._memo[key] = (_Later(load), advance)
         return self
 
     def with_deferrals(self, deferrals: Deferrals) -> View:
@@ -93,26 +97,15 @@ class View:
         view._memo = {}
         for key, (value, advance) in self._memo.items():
             if advance is not None:
+                value = value.load() if isinstance(value, _Later) else value
                 for event in new:
                     value = advance(value, event)
                 view._memo[key] = (value, advance)
         return view
 
-    def dump(self, mapper: Any) -> bytes:
-        """The facts the view was built from, as the store keeps them (topic and state bytes)."""
-        stored = [mapper.to_stored_event(e) for e in self.events]
-        return json.dumps({"known_at": self.known_at.isoformat() if self.known_at else None, "events": [
-            [str(s.originator_id), s.originator_version, s.topic, s.state.decode("latin-1")] for s in stored]}
-        ).encode()
 
-    @classmethod
-    def load(cls, mapper: Any, data: bytes, *, policy: Policy, deferrals: Deferrals | None = None) -> View:
-        from uuid import UUID
+class _Later:
+    __slots__ = ("load",)
 
-        from eventsourcing.persistence import StoredEvent
-
-        saved = json.loads(data)
-        events = [mapper.to_domain_event(StoredEvent(UUID(i), v, t, s.encode("latin-1")))
-                  for i, v, t, s in saved["events"]]
-        known_at = datetime.datetime.fromisoformat(saved["known_at"]) if saved["known_at"] else None
-        return cls(events, policy=policy, known_at=known_at, deferrals=deferrals)
+    def __init__(self, load: Callable[[], Any]):
+        self.load = load

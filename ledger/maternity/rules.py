@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from ledger.benefits.events import TransferredIn
-from ledger.contributions.months import PersonMonth, table_on
+from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
 from ledger.core.money import round_fen
 from ledger.core.month import Month
@@ -46,11 +46,17 @@ AVERAGE_PERIODS = ("previous-year", "12-months-to-birth")
 
 def counted(person_month: PersonMonth | None, deferrals: Deferrals, merged: Month) -> bool:
     """A month of the run: paid (or deferred); before the merge, only an employee's month was a maternity month."""
-    if person_month is None or person_month.cancelled:
-        return False
-    if person_month.month < merged and person_month.scheme != "employee":
-        return False
-    return person_month.settled or person_month.deferred_under(deferrals)
+    return person_month is not None and counted_from(person_month, deferrals, merged) is not None
+
+
+def counted_from(person_month: PersonMonth, deferrals: Deferrals, merged: Month) -> datetime.date | None:
+    """The day the month came to count in a run (MAT-2): when it was settled (MON-2), from the start if deferred
+    (CON-8); never if cancelled or, before the merge, not an employee's month."""
+    if person_month.cancelled or (person_month.month < merged and person_month.scheme != "employee"):
+        return None
+    if person_month.deferred_under(deferrals):
+        return datetime.date.min
+    return person_month.counts_from[0]
 
 
 def merged_month(policy: Policy, on: datetime.date) -> Month:
@@ -65,7 +71,12 @@ def continuous_months(view: View, birth_month: Month, on: datetime.date) -> int:
     employees only: an employee month then was a maternity month (employee registration carried it,
     REG-6), a flexible one was not. After the merge every medical-insurance month counts.
     """
-    count = runs(view, on).get(birth_month, 0)
+    return with_transfers(view, runs(view, on).get(birth_month, 0), birth_month, on)
+
+
+def with_transfers(view: View, count: int, birth_month: Month, on: datetime.date) -> int:
+    """MAT-2: a run of `count` months ending with the birth month, with the months transferred in added when the
+    run reaches back to the arrival."""
     first = birth_month - count + 1
     for event in view.of(TransferredIn):
         if event.on <= on and count and first <= Month.of(event.on) + 1:
@@ -76,11 +87,11 @@ def continuous_months(view: View, birth_month: Month, on: datetime.date) -> int:
 def runs(view: View, on: datetime.date) -> dict[Month, int]:
     """Each month's run of counted months ending with it (money received by `on`), in one pass."""
     def count() -> dict[Month, int]:
-        months = table_on(view, on)
         merged = merged_month(view.policy, on)
         found: dict[Month, int] = {}
-        for month, person_month in months.items():
-            if counted(person_month, view.deferrals, merged):
+        for month, person_month in table(view).items():
+            since = counted_from(person_month, view.deferrals, merged)
+            if since is not None and since <= on:
                 found[month] = found.get(month - 1, 0) + 1
         return found
 

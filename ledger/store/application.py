@@ -4,9 +4,11 @@ policy as known at a moment, and committing what handlers decided in one transac
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Iterable
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
 from ledger.contributions.deferral import deferral_periods
@@ -35,6 +37,11 @@ class Ledger(Application):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         transcoder.register(MonthAsISO())
+
+    def construct_repository(self) -> Repository:
+        repository = super().construct_repository()
+        repository.get = functools.partial(repository.get, projector_func=replay)
+        return repository
 
     def unit_of_work(self, refresh: Any = None) -> UnitOfWork:
         return UnitOfWork(self, refresh)
@@ -121,3 +128,11 @@ class Ledger(Application):
             ) from None
         except PersistenceError as error:
             raise StorageFailure(f"the store failed ({error}); nothing was written") from None
+
+
+def replay(stream: Any, events: Iterable[Any]) -> Any:
+    """The library's projector without its per-fact protocol check (a runtime isinstance against a Protocol,
+    a third of the time of loading a long stream); every fact here is a LedgerEvent."""
+    for event in events:
+        stream = event.mutate(stream)
+    return stream

@@ -17,12 +17,24 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from ledger.contributions.months import PersonMonth, advance
+from ledger.core.money import ZERO
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.policy.book import PolicyBook
 from ledger.registration.employer import Employer
 
 PAGE = 500
+
+
+@dataclass
+class Current:
+    """A person's view as the read side's rows give it, current with the streams: the stream's version, how far
+    the date-dependent rows reach, and the last day money was received (earlier dates see fewer receipts)."""
+
+    view: View
+    version: int
+    horizon: datetime.date
+    last_receipt: datetime.date | None
 
 
 @dataclass
@@ -146,10 +158,11 @@ class Tables:
 
     # -- reading rows ---------------------------------------------------------------------------------
 
-    def current_views(self, cursor: Any, person_ids: Iterable[UUID], policy_for: Any
-                      ) -> dict[UUID, tuple[View, int]]:
+    def current_views(self, cursor: Any, person_ids: Iterable[UUID], policy_for: Any, *, months_later: bool = False
+                      ) -> dict[UUID, Current]:
         """The views of those persons whose rows are current (no stream their fold read has moved on since they
-        were made), built from the rows, with each stream's version: the others are not returned.
+        were made), built from the rows: the others are not returned. Their month tables are read at once, in
+        bulk, or with `months_later` only if a fold asks (within this cursor's transaction).
 
         `policy_for(position)` gives the policy as known now, the policy book being at `position`.
         """
@@ -157,7 +170,7 @@ class Tables:
         rows = {}
         for start in range(0, len(ids), PAGE):
             page = ids[start:start + PAGE]
-            cursor.execute(f"SELECT person_id, position, streams, facts FROM {self.name('yibao_views')} WHERE "
+            cursor.execute(f"SELECT * FROM {self.name('yibao_views')} WHERE "
                            f"person_id IN ({','.join([self.mark] * len(page))})", [self.adapt(i) for i in page])
             rows.update({self.stream_id(row["person_id"]): row for row in cursor.fetchall()})
         deferrals = {pid: json.loads(row["streams"]) for pid, row in rows.items()}
@@ -169,10 +182,15 @@ class Tables:
             read = [pid, PolicyBook.ID, *(Employer.id_for(code) for code in deferrals[pid])]
             if max(now.get(s, (0, 0))[0] for s in read) != row["position"]:
                 continue
-            current[pid] = (self._light_view(pid, row, deferrals[pid], policy), now[pid][1])
-        months = self.months_of_many(cursor, current)
-        for pid, (view, _) in current.items():
-            view.preset("months", months.get(pid, {}), advance=advance)
+            current[pid] = Current(self._light_view(pid, row, deferrals[pid], policy), now[pid][1],
+                                   _date(row["horizon"]), _date(row["last_receipt"]))
+        if months_later:
+            for pid, found in current.items():
+                found.view.preset_later("months", lambda pid=pid: self.months_of(cursor, pid), advance=advance)
+        else:
+            months = self.months_of_many(cursor, current)
+            for pid, found in current.items():
+                found.view.preset("months", months.get(pid, {}), advance=advance)
         return current
 
     def _light_view(self, person_id: UUID, row: Any, deferrals: dict, policy: Any) -> View:
@@ -181,6 +199,50 @@ class Tables:
                  for version, topic, state in json.loads(bytes(row["facts"]))]
         spans = {code: [(Month.parse(a), Month.parse(b)) for a, b in periods] for code, periods in deferrals.items()}
         return View(facts, policy=policy, deferrals=spans)
+
+    # -- one person's answers on a date (the rows the folds wrote) --------------------------------------
+
+    def eligibility_on(self, cursor: Any, person_id: UUID, on: datetime.date) -> dict | None:
+        cursor.execute(f"SELECT account, pooled, pooled_from, reason, scheme FROM {self.name('yibao_eligibility')} "
+                       f"WHERE person_id = {self.mark} AND valid_from <= {self.mark} AND valid_until > {self.mark}",
+                       [self.adapt(person_id), self.adapt(on), self.adapt(on)])
+        row = cursor.fetchone()
+        return None if row is None else {**dict(row), "pooled_from": _date(row["pooled_from"])}
+
+    def account_on(self, cursor: Any, person_id: UUID, on: datetime.date) -> dict[str, Decimal]:
+        """ACC-4: the running totals after the last movement dated by `on` (all zero before the first)."""
+        cursor.execute(f"SELECT balance, credited, spent FROM {self.name('yibao_account_movements')} WHERE "
+                       f"person_id = {self.mark} AND on_date <= {self.mark} ORDER BY n DESC LIMIT 1",
+                       [self.adapt(person_id), self.adapt(on)])
+        row = cursor.fetchone()
+        return {"balance": ZERO, "credited": ZERO, "spent": ZERO} if row is None else \
+            {key: _money(row[key]) for key in ("balance", "credited", "spent")}
+
+    def movements_until(self, cursor: Any, person_id: UUID, until: datetime.date) -> list[tuple]:
+        cursor.execute(f"SELECT on_date, kind, amount, detail FROM {self.name('yibao_account_movements')} WHERE "
+                       f"person_id = {self.mark} AND on_date <= {self.mark} ORDER BY n",
+                       [self.adapt(person_id), self.adapt(until)])
+        return [(_date(r["on_date"]), r["kind"], _money(r["amount"]), r["detail"]) for r in cursor.fetchall()]
+
+    def counted_months(self, cursor: Any, person_id: UUID, on: datetime.date) -> tuple[int, int]:
+        """MON-2: the months up to `on`'s that counted by `on`, and of those the back-paid ones."""
+        day = self.adapt(on)
+        cursor.execute(f"SELECT SUM(CASE WHEN counts_from <= {self.mark} THEN 1 ELSE 0 END) AS counted, "
+                       f"SUM(CASE WHEN back_paid_from <= {self.mark} THEN 1 ELSE 0 END) AS back_paid "
+                       f"FROM {self.name('yibao_person_months')} WHERE person_id = {self.mark} AND month <= {self.mark}",
+                       [day, day, self.adapt(person_id), str(Month.of(on))])
+        row = cursor.fetchone()
+        return int(row["counted"] or 0), int(row["back_paid"] or 0)
+
+    def run_until(self, cursor: Any, person_id: UUID, month: Month, on: datetime.date) -> int:
+        """MAT-2: the run of months ending with `month` that counted by `on`: the k-th latest counted month is
+        still in the run while it is `month - k` (after a gap it never is again)."""
+        index = "CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER)"
+        cursor.execute(f"SELECT COUNT(*) AS run FROM (SELECT {index} AS i, ROW_NUMBER() OVER (ORDER BY month DESC) "
+                       f"AS k FROM {self.name('yibao_person_months')} WHERE person_id = {self.mark} AND month <= "
+                       f"{self.mark} AND maternity_from <= {self.mark}) AS counted WHERE i + k = {self.mark}",
+                       [self.adapt(person_id), str(month), self.adapt(on), month.year * 12 + month.number + 1])
+        return cursor.fetchone()["run"]
 
     def months_of_many(self, cursor: Any, person_ids: Iterable[UUID]) -> dict[UUID, dict[Month, PersonMonth]]:
         ids = [self.adapt(i) for i in person_ids]

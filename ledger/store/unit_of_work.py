@@ -128,9 +128,9 @@ class UnitOfWork:
             with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
                 current = tables.current_views(cursor, wanted, self.ledger.policy_at_position)
                 loaded = tables.load(cursor, [i for i in wanted if i not in current])
-            for person_id, (view, version) in current.items():
-                self._streams[person_id] = Person.continuing(person_id, version)
-                self._views[person_id], self._folded[person_id] = view, 0
+            for person_id, found in current.items():
+                self._streams[person_id] = Person.continuing(person_id, found.version)
+                self._views[person_id], self._folded[person_id] = found.view, 0
             for person_id, stream in loaded.items():
                 self._streams[person_id] = Person.replayed(stream.events)
         return [p for p in (self.get(i) for i in dict.fromkeys(ids)) if isinstance(p, Person)]

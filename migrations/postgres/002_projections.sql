@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS yibao_views (
     id_number TEXT NOT NULL,
     position bigint NOT NULL,
     streams TEXT NOT NULL,
+    horizon date NOT NULL,
+    last_receipt date,
     facts bytea NOT NULL
 );
 CREATE INDEX IF NOT EXISTS yibao_views_id_number ON yibao_views (id_number);
@@ -34,6 +36,9 @@ CREATE TABLE IF NOT EXISTS yibao_person_months (
     receipts TEXT NOT NULL,
     state TEXT NOT NULL,
     credited numeric NOT NULL,
+    counts_from date,
+    back_paid_from date,
+    maternity_from date,
     position bigint NOT NULL,
     PRIMARY KEY (person_id, month)
 );
@@ -49,6 +54,8 @@ CREATE TABLE IF NOT EXISTS yibao_account_movements (
     amount numeric NOT NULL,
     detail TEXT NOT NULL,
     balance numeric NOT NULL,
+    credited numeric NOT NULL,
+    spent numeric NOT NULL,
     position bigint NOT NULL,
     PRIMARY KEY (person_id, n)
 );

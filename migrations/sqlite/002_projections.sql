@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS yibao_views (
     id_number TEXT NOT NULL,
     position INTEGER NOT NULL,
     streams TEXT NOT NULL,
+    horizon TEXT NOT NULL,
+    last_receipt TEXT,
     facts BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS yibao_views_id_number ON yibao_views (id_number);
@@ -34,6 +36,9 @@ CREATE TABLE IF NOT EXISTS yibao_person_months (
     receipts TEXT NOT NULL,
     state TEXT NOT NULL,
     credited TEXT NOT NULL,
+    counts_from TEXT,
+    back_paid_from TEXT,
+    maternity_from TEXT,
     position INTEGER NOT NULL,
     PRIMARY KEY (person_id, month)
 );
@@ -49,6 +54,8 @@ CREATE TABLE IF NOT EXISTS yibao_account_movements (
     amount TEXT NOT NULL,
     detail TEXT NOT NULL,
     balance TEXT NOT NULL,
+    credited TEXT NOT NULL,
+    spent TEXT NOT NULL,
     position INTEGER NOT NULL,
     PRIMARY KEY (person_id, n)
 );
