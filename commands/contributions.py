@@ -111,8 +111,7 @@ def import_(ctx, file: Path, operator):
         yibao contributions import receipts-2024-04.csv --operator clerk01
     """
     operator = require_operator(operator)
-    data = file.read_bytes()
-    receipts = files.receipt_rows(data)
+    receipts = files.receipt_file(file)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -123,9 +122,9 @@ def import_(ctx, file: Path, operator):
 
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stdout, transient=True) as progress:
-        task = progress.add_task("rows", total=len(receipts))
-        summary = import_receipts(uow_from(ctx), receipts, digest=files.digest(data), source=file.name,
-                                  on=datetime.date.today(), operator=operator,
+        task = progress.add_task("rows", total=receipts.rows)
+        summary = import_receipts(uow_from(ctx), receipts, rows=receipts.rows, digest=receipts.digest,
+                                  source=file.name, on=datetime.date.today(), operator=operator,
                                   progress=lambda n: progress.advance(task, n))
     stdout.print(f"{summary.rows} rows: {summary.matched} matched, {summary.unmatched} unmatched, "
                  f"{summary.duplicates} already recorded")

@@ -13,7 +13,6 @@ from commands.options import (
     documents_option,
     effective_date,
     json_option,
-    ledger_from,
     on_option,
     operator_option,
     print_json,
@@ -209,7 +208,7 @@ def list_(ctx, status, reason, year, limit, as_json):
         yibao resident list --status unpaid --reason interrupted --year 2025 --json
     """
     year = year or datetime.date.today().year
-    rows = residents(ledger_from(ctx), status=status, reason=reason, year=year, limit=limit)
+    rows = residents(uow_from(ctx), status=status, reason=reason, year=year, limit=limit)
     if as_json:
         print_json(rows)
         return

@@ -8,7 +8,7 @@ from typing import Any
 from ledger.core.view import View
 from ledger.registration.person_state import state_on
 from ledger.resident.rules import payments
-from ledger.store import registry
+from ledger.store.tables import PAGE
 
 
 def classify(view: View, year: int) -> dict[str, Any] | None:
@@ -29,16 +29,20 @@ def classify(view: View, year: int) -> dict[str, Any] | None:
             "registered": state.registered}
 
 
-def residents(ledger: Any, *, status: str, reason: str | None, year: int, limit: int) -> list[dict[str, Any]]:
-    """RES-4's list: the residents of a class for the year, as known now."""
+def residents(uow: Any, *, status: str, reason: str | None, year: int, limit: int) -> list[dict[str, Any]]:
+    """RES-4's list: the residents of a class for the year, as known now; only persons ever registered as
+    residents are read, a page at a time, until the list is full."""
     rows = []
-    for person_id in registry.person_ids(ledger):
-        found = classify(ledger.view_of(ledger.repository.get(person_id)), year)
-        if found is None or (status == "registered" and not found["registered"]):
-            continue
-        if status != "registered" and (found["status"] != status or (reason and found["reason"] != reason)):
-            continue
-        rows.append(found)
-        if len(rows) == limit:
-            break
+    candidates = uow.registered_as("resident")
+    for start in range(0, len(candidates), PAGE):
+        for person in uow.persons(candidates[start:start + PAGE]):
+            found = classify(uow.view(person), year)
+            if found is None or (status == "registered" and not found["registered"]):
+                continue
+            if status != "registered" and (found["status"] != status or (reason and found["reason"] != reason)):
+                continue
+            rows.append(found)
+            if len(rows) == limit:
+                return rows
+        uow.trim(2 * PAGE)
     return rows

@@ -236,8 +236,7 @@ def assess_month(uow, *, month: Month, operator: str, employer_code: str | None 
                  estimate_base: Decimal | None = None, progress: Callable[[], None] | None = None) -> Report:
     """CON-6: assess every insured person of the month (one employer's staff with `employer_code`)."""
     report = Report()
-    employers = [uow.employer(employer_code)] if employer_code else [
-        e for e in (uow.get(i) for i in uow.employer_ids()) if e is not None]
+    employers = [uow.employer(employer_code)] if employer_code else uow.employers_staffed(month)
     with Chunks(uow) as chunks:
         for employer in employers:
             _assess_staff(uow, employer, month, operator, estimate_base, report, chunks)

@@ -7,7 +7,8 @@ records nothing and an interrupted one resumes after its last chunk.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -79,17 +80,20 @@ def record(uow, person: Person | None, batch: ReceiptBatch, receipt: Receipt, di
         return "unmatched"
 
 
-def import_receipts(uow, receipts: list[Receipt], *, digest: str, source: str, on: datetime.date, operator: str,
-                    progress: Callable[[int], None] | None = None) -> Summary:
-    """Import a file's receipts in chunks; each chunk and the batch's progress commit together."""
-    summary = Summary(rows=len(receipts))
-    batch = _batch(uow, digest, source, len(receipts), on, operator)
-    summary.duplicates = batch.rows_done
+def import_receipts(uow, receipts: Iterable[Receipt], *, digest: str, source: str, on: datetime.date, operator: str,
+                    rows: int | None = None, progress: Callable[[int], None] | None = None) -> Summary:
+    """Import a file's receipts in chunks, read as they come (`rows` of them: a list's length unless given); each
+    chunk and the batch's progress commit together, so a second run carries on after the last chunk."""
+    rows = len(receipts) if rows is None else rows
+    summary = Summary(rows=rows)
+    batch = _batch(uow, digest, source, rows, on, operator)
+    summary.duplicates = done = batch.rows_done
     if progress:
-        progress(batch.rows_done)
-    for start in range(batch.rows_done, len(receipts), CHUNK_ROWS):
-        chunk = receipts[start:start + CHUNK_ROWS]
-        outcome = _import_chunk(uow, chunk, start + len(chunk), digest, source, len(receipts), on, operator)
+        progress(done)
+    remaining = itertools.islice(receipts, done, None)
+    while chunk := list(itertools.islice(remaining, CHUNK_ROWS)):
+        done += len(chunk)
+        outcome = _import_chunk(uow, chunk, done, digest, source, rows, on, operator)
         summary.matched += outcome["matched"]
         summary.unmatched += outcome["unmatched"]
         summary.duplicates += outcome["duplicate"]

@@ -8,8 +8,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
 
 from ledger.contributions.receipts import Receipt
 from ledger.core.errors import BadInput
@@ -17,6 +20,8 @@ from ledger.intake import validation
 from ledger.medical.rules import Settlement
 
 ROWS_MAX = 2_000_000
+SHOWN = 20
+RECEIPT_COLUMNS = ("id_number", "month", "amount", "received_on")
 
 
 @dataclass(frozen=True)
@@ -35,21 +40,29 @@ def _rows(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, st
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput("file", "is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != columns:
-        raise BadInput("file", f"expected the header {','.join(columns)}, found {','.join(reader.fieldnames or [])}")
-    rows = []
-    for number, row in enumerate(reader, start=2):  # row 1 is the header
-        if number > ROWS_MAX:
-            raise BadInput("file", f"more than {ROWS_MAX} rows; split it")
-        rows.append((number, row))
-    return rows
+    return list(_each_row(io.StringIO(text), columns))
 
 
-def _refuse(problems: list[str]) -> None:
-    if problems:
-        shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
-        raise BadInput("file", f"{len(problems)} bad rows, nothing recorded: {shown}")
+def _each_row(stream: TextIO, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(stream)
+    try:
+        if tuple(reader.fieldnames or ()) != columns:
+            raise BadInput("file", f"expected the header {','.join(columns)}, found "
+                                   f"{','.join(reader.fieldnames or [])}")
+        for number, row in enumerate(reader, start=2):  # row 1 is the header
+            if number > ROWS_MAX:
+                raise BadInput("file", f"more than {ROWS_MAX} rows; split it")
+            yield number, row
+    except UnicodeDecodeError:
+        raise BadInput("file", "is not UTF-8 text") from None
+
+
+def _refuse(problems: list[str], count: int | None = None) -> None:
+    """One refusal naming the first bad rows (`count` of them in all, when only the first were kept)."""
+    count = len(problems) if count is None else count
+    if count:
+        shown = "; ".join(problems[:SHOWN]) + (f"; and {count - SHOWN} more" if count > SHOWN else "")
+        raise BadInput("file", f"{count} bad rows, nothing recorded: {shown}")
 
 
 def wage_rows(data: bytes) -> list[WageRow]:
@@ -78,20 +91,58 @@ def _one_row_per_person(data: bytes, columns: tuple[str, ...], parse) -> list:
 
 
 def receipt_rows(data: bytes) -> list[Receipt]:
-    """`id_number,month,amount,received_on`; a malformed row refuses the file."""
+    """`id_number,month,amount,received_on`, in memory (a small file); a malformed row refuses the file."""
     receipts, problems = [], []
-    for number, row in _rows(data, ("id_number", "month", "amount", "received_on")):
+    for number, row in _rows(data, RECEIPT_COLUMNS):
         try:
-            amount = validation.money(row["amount"] or "", "amount")
-            if amount == 0:
-                raise BadInput("amount", "a receipt of 0.00")
-            receipts.append(Receipt(number, validation.id_number(row["id_number"] or ""),
-                                    validation.month(row["month"] or ""), amount,
-                                    validation.date(row["received_on"] or "", "received_on")))
+            receipts.append(_receipt(number, row))
         except BadInput as error:
             problems.append(f"row {number}: {error}")
     _refuse(problems)
     return receipts
+
+
+@dataclass(frozen=True)
+class ReceiptFile:
+    """The tax bureau's receipts file, checked whole in one pass (every row valid, counted, hashed) and read again
+    a row at a time as it is imported: never held in memory, whatever its size."""
+
+    path: Path
+    rows: int
+    digest: str
+
+    def __iter__(self) -> Iterator[Receipt]:
+        with self.path.open(encoding="utf-8-sig", newline="") as stream:
+            for number, row in _each_row(stream, RECEIPT_COLUMNS):
+                yield _receipt(number, row)
+
+
+def receipt_file(path: Path) -> ReceiptFile:
+    """`id_number,month,amount,received_on`; a malformed row refuses the file, naming the first bad rows."""
+    hashed = hashlib.sha256()
+    with path.open("rb") as raw:
+        for block in iter(lambda: raw.read(1 << 20), b""):
+            hashed.update(block)
+    rows, problems, count = 0, [], 0
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        for number, row in _each_row(stream, RECEIPT_COLUMNS):
+            try:
+                _receipt(number, row)
+                rows += 1
+            except BadInput as error:
+                count += 1
+                if len(problems) < SHOWN:
+                    problems.append(f"row {number}: {error}")
+    _refuse(problems, count)
+    return ReceiptFile(path, rows, hashed.hexdigest())
+
+
+def _receipt(number: int, row: dict[str, str]) -> Receipt:
+    amount = validation.money(row["amount"] or "", "amount")
+    if amount == 0:
+        raise BadInput("amount", "a receipt of 0.00")
+    return Receipt(number, validation.id_number(row["id_number"] or ""), validation.month(row["month"] or ""),
+                   amount, validation.date(row["received_on"] or "", "received_on"))
 
 
 @dataclass(frozen=True)

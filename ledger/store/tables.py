@@ -288,11 +288,22 @@ class Tables:
                        [code, str(month), str(month)])
         return {self.stream_id(row["person_id"]): row["id_number"] for row in cursor.fetchall()}
 
-    def registered_as(self, cursor: Any, scheme: str, on: datetime.date) -> list[UUID]:
-        """Who is registered in the scheme on the date, from the registrations table."""
-        cursor.execute(f"SELECT person_id FROM {self.name('yibao_registrations')} WHERE scheme = {self.mark} AND "
-                       f"registered = {self.mark} AND valid_from <= {self.mark} AND (valid_until IS NULL OR "
-                       f"valid_until > {self.mark})", [scheme, self.adapt(True), self.adapt(on), self.adapt(on)])
+    def employers_staffed(self, cursor: Any, month: Month) -> list[str]:
+        """CON-9: the employers with anyone on their staff in the month."""
+        cursor.execute(f"SELECT DISTINCT code FROM {self.name('yibao_staff')} WHERE from_month <= {self.mark} AND "
+                       f"(until_month IS NULL OR until_month > {self.mark}) ORDER BY code", [str(month), str(month)])
+        return [row["code"] for row in cursor.fetchall()]
+
+    def registered_as(self, cursor: Any, scheme: str, on: datetime.date | None) -> list[UUID]:
+        """Who is registered in the scheme on the date (ever, with no date), from the registrations table, in the
+        order they were first recorded."""
+        when = "" if on is None else \
+            f" AND valid_from <= {self.mark} AND (valid_until IS NULL OR valid_until > {self.mark})"
+        cursor.execute(f"SELECT r.person_id FROM (SELECT DISTINCT person_id FROM "
+                       f"{self.name('yibao_registrations')} WHERE scheme = {self.mark} AND registered = {self.mark}"
+                       f"{when}) AS r JOIN {self.events} AS e ON e.originator_id = r.person_id AND "
+                       f"e.originator_version = 1 ORDER BY e.{self.nid}",
+                       [scheme, self.adapt(True), *([] if on is None else [self.adapt(on)] * 2)])
         return [self.stream_id(row["person_id"]) for row in cursor.fetchall()]
 
     def months_where(self, cursor: Any, condition: str, params: list[Any]) -> set[UUID]:

@@ -152,8 +152,18 @@ class UnitOfWork:
 
         return staff_on(self.view(self.employer(code)), month.first_day)
 
-    def registered_as(self, scheme: str, on: datetime.date) -> list[UUID]:
-        """Whom a job about a scheme concerns: from the registrations table, or everyone on the in-memory store."""
+    def employers_staffed(self, month: Any) -> list[Any]:
+        """The employers a month's assessment concerns: those with staff in the month (the staff table), or every
+        employer on the in-memory store."""
+        if self.tables is None:
+            return [e for e in (self.get(i) for i in self.employer_ids()) if e is not None]
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            codes = self.tables.employers_staffed(cursor, month)
+        return [self.employer(code) for code in codes]
+
+    def registered_as(self, scheme: str, on: datetime.date | None = None) -> list[UUID]:
+        """Whom a job about a scheme concerns (on a date, or ever): from the registrations table, or everyone on
+        the in-memory store."""
         if self.tables is None:
             return self.person_ids()
         with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
