@@ -18,9 +18,9 @@ from commands.options import (
     on_option,
     operator_option,
     print_json,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.benefits import handlers as benefits
 from ledger.core.errors import BadInput
@@ -59,7 +59,7 @@ def spend(ctx, id_number, amount, on, facility, documents, operator):
     spent = validation.money(amount, "amount")
     if spent == 0:
         raise BadInput("amount", "spending 0.00 records nothing")
-    left = benefits.spend(uow_from(ctx), id_number=validation.id_number(id_number, "id"), amount=spent,
+    left = record(ctx, benefits.spend, id_number=validation.id_number(id_number, "id"), amount=spent,
                           on=effective_date(on), operator=operator,
                           facility=validation.text(facility, "facility", required=False),
                           documents=document_refs(documents))

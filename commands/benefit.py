@@ -15,10 +15,10 @@ from commands.options import (
     ledger_from,
     operator_option,
     print_json,
+    record,
     require_operator,
     stderr,
     stdout,
-    uow_from,
 )
 from ledger.core.errors import BadInput
 from ledger.intake import files, validation
@@ -77,7 +77,7 @@ def settle(ctx, id_number, institution, kind, on, discharged, total, fund, accou
         total=validation.money(total, "total"), fund=validation.money(fund, "fund"),
         account=validation.money(account, "account"), own=validation.money(own, "own"),
         settlement_no=validation.text(settlement_no, "settlement-no", required=False, limit=64))
-    outcome = medical.settle(uow_from(ctx), settlement, operator=operator, documents=document_refs(documents))
+    outcome = record(ctx, medical.settle, settlement, operator=operator, documents=document_refs(documents))
     stdout.print(f"{outcome}: {kind} at {settlement.institution} on {settlement.on}: fund {settlement.fund}, "
                  f"account {settlement.account}, own {settlement.own}")
 
@@ -109,7 +109,7 @@ def import_(ctx, file: Path, operator):
     columns = (TextColumn("settling"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stderr, transient=True) as progress:
         task = progress.add_task("rows", total=len(rows))
-        summary = medical.import_settlements(uow_from(ctx), rows, digest=files.digest(data), source=file.name,
+        summary = record(ctx, medical.import_settlements, rows, digest=files.digest(data), source=file.name,
                                              on=datetime.date.today(), operator=operator,
                                              progress=lambda n: progress.advance(task, n))
     stdout.print(f"{summary.rows} rows: {summary.settled} settled, {summary.already} already recorded")
@@ -144,8 +144,8 @@ def claim(ctx, id_number, kind, on, institution_name, level, cost, in_scope, doc
             --document cost-list:清单-1 --document discharge-summary:出院-1 --document bill:票据-1 --operator clerk01
     """
     operator = require_operator(operator)
-    computed = medical.claim(
-        uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    computed = record(ctx, medical.claim,
+        id_number=validation.id_number(id_number, "id"),
         kind=validation.choice(kind, "kind", CLAIM_KINDS), on=validation.date(on, "on"),
         institution_name=validation.text(institution_name, "institution-name"), level=level,
         cost=validation.money(cost, "cost"), in_scope=validation.money(in_scope, "in-scope"),

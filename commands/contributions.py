@@ -15,9 +15,9 @@ from commands.options import (
     on_option,
     operator_option,
     print_json,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.contributions import handlers as contributions
 from ledger.contributions.receiving import import_receipts, pay_at_counter
@@ -53,8 +53,8 @@ def assess(ctx, month, employer, estimate_base, operator):
         yibao contributions assess --month 2024-04 --operator clerk01
     """
     operator = require_operator(operator)
-    report = contributions.assess_month(
-        uow_from(ctx), month=validation.month(month), operator=operator,
+    report = record(ctx, contributions.assess_month,
+        month=validation.month(month), operator=operator,
         employer_code=validation.credit_code(employer, "employer") if employer else None,
         estimate_base=validation.money(estimate_base, "estimate_base") if estimate_base else None,
     )
@@ -90,7 +90,7 @@ def pay(ctx, id_number, month, last, amount, on, operator):
     final = validation.month(last, "to") if last else first
     if final < first:
         raise BadInput("to", f"{final} is before {first}")
-    reason = pay_at_counter(uow_from(ctx), id_number=validation.id_number(id_number, "id"), first=first,
+    reason = record(ctx, pay_at_counter, id_number=validation.id_number(id_number, "id"), first=first,
                             last=final, amount=received, received_on=effective_date(on), operator=operator)
     if reason:
         stdout.print(f"[yellow]recorded as unmatched[/] {received} from {id_number}: {reason}")
@@ -123,7 +123,7 @@ def import_(ctx, file: Path, operator):
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stdout, transient=True) as progress:
         task = progress.add_task("rows", total=receipts.rows)
-        summary = import_receipts(uow_from(ctx), receipts, rows=receipts.rows, digest=receipts.digest,
+        summary = record(ctx, import_receipts, receipts, rows=receipts.rows, digest=receipts.digest,
                                   source=file.name, on=datetime.date.today(), operator=operator,
                                   progress=lambda n: progress.advance(task, n))
     stdout.print(f"{summary.rows} rows: {summary.matched} matched, {summary.unmatched} unmatched, "
@@ -170,7 +170,7 @@ def close_year(ctx, year, on, operator):
         yibao contributions close-year --year 2024 --on 2025-01-05 --operator clerk01
     """
     operator = require_operator(operator)
-    cancelled = contributions.close_year(uow_from(ctx), year=year, on=effective_date(on), operator=operator)
+    cancelled = record(ctx, contributions.close_year, year=year, on=effective_date(on), operator=operator)
     stdout.print(f"{cancelled} unpaid flexible months cancelled (CON-5)")
 
 
@@ -189,7 +189,7 @@ def choose_base(ctx, id_number, base, month, operator):
         yibao contributions choose-base --id 640102199003070011 --base 6000 --from 2025-01 --operator clerk01
     """
     operator = require_operator(operator)
-    chosen = contributions.choose_base(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    chosen = record(ctx, contributions.choose_base, id_number=validation.id_number(id_number, "id"),
                                           base=validation.money(base, "base"), month=validation.month(month, "from"),
                                           on=datetime.date.today(), operator=operator)
     stdout.print(f"{id_number} contributes on a base of {chosen} from {month}")

@@ -9,9 +9,9 @@ from commands.options import (
     effective_date,
     on_option,
     operator_option,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.audit import handlers as audit
 from ledger.core.errors import BadInput
@@ -41,9 +41,9 @@ def command(ctx, id_number, code, seq, reason, on, operator):
         raise BadInput("seq", f"{seq} is not an event number (they start at 1)")
     reason = validation.text(reason, "reason")
     if id_number is not None:
-        audit.correct_person(uow_from(ctx), id_number=validation.id_number(id_number, "id"), seq=seq, reason=reason,
+        record(ctx, audit.correct_person, id_number=validation.id_number(id_number, "id"), seq=seq, reason=reason,
                               on=effective_date(on), operator=operator)
     else:
-        audit.correct_employer(uow_from(ctx), code=validation.credit_code(code, "code"), seq=seq, reason=reason,
+        record(ctx, audit.correct_employer, code=validation.credit_code(code, "code"), seq=seq, reason=reason,
                                 on=effective_date(on), operator=operator)
     stdout.print(f"event {seq} of {id_number or code} reversed")

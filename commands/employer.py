@@ -16,9 +16,9 @@ from commands.options import (
     operator_option,
     parse_settings,
     print_json,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.contributions import handlers as contributions
 from ledger.contributions.arrears import debt_of
@@ -64,8 +64,8 @@ def register(ctx, code, name, unit_type, on, founded, insured_from, address, leg
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
     on_date = effective_date(on)
-    late = registration.register_employer(
-        uow_from(ctx), code=code, name=validation.text(name, "name"), unit_type=validation.choice(unit_type, "type", UNIT_TYPES),
+    late = record(ctx, registration.register_employer,
+        code=code, name=validation.text(name, "name"), unit_type=validation.choice(unit_type, "type", UNIT_TYPES),
         on=on_date, founded=validation.date(founded, "founded") if founded else None,
         insured_from=validation.date(insured_from, "insured_from") if insured_from else None,
         address=validation.text(address, "address", required=False),
@@ -108,7 +108,7 @@ def change(ctx, code, settings, reason, on, documents, operator):
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
     changes = parse_settings(settings, EMPLOYER_FIELDS)
-    registration.change_employer(uow_from(ctx), code=code, changes=changes, on=effective_date(on), operator=operator,
+    record(ctx, registration.change_employer, code=code, changes=changes, on=effective_date(on), operator=operator,
                                  reason=validation.text(reason, "reason", required=False),
                                  documents=document_refs(documents))
     stdout.print(f"changed {', '.join(changes)} of employer {code}")
@@ -131,7 +131,7 @@ def cancel(ctx, code, reason, on, documents, operator):
     """
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
-    registration.cancel_employer(uow_from(ctx), code=code, reason=validation.text(reason, "reason"),
+    record(ctx, registration.cancel_employer, code=code, reason=validation.text(reason, "reason"),
                                  on=effective_date(on), operator=operator, documents=document_refs(documents))
     stdout.print(f"cancelled employer {code}")
 
@@ -150,8 +150,8 @@ def staff_change(verb: str, summary: str):
     @click.pass_context
     def run(ctx, code, id_number, month, declared_on, documents, operator):
         operator = require_operator(operator)
-        effective = getattr(contributions, verb)(
-            uow_from(ctx), code=validation.credit_code(code, "code"), id_number=validation.id_number(id_number, "id"),
+        effective = record(
+            ctx, getattr(contributions, verb), code=validation.credit_code(code, "code"), id_number=validation.id_number(id_number, "id"),
             month=validation.month(month, "month"), declared_on=effective_date(declared_on, "declared_on"),
             operator=operator, documents=document_refs(documents),
         )
@@ -192,7 +192,7 @@ def declare_bases(ctx, code, year, path: Path, on, operator):
     operator = require_operator(operator)
     data = path.read_bytes()
     rows = files.wage_rows(data)
-    report = contributions.declare_bases(uow_from(ctx), code=validation.credit_code(code, "code"), year=year,
+    report = record(ctx, contributions.declare_bases, code=validation.credit_code(code, "code"), year=year,
                                          rows=rows, file_digest=files.digest(data), on=effective_date(on),
                                          operator=operator, documents=[path.name])
     stdout.print(f"{len(rows)} bases declared for {year}; {report.reassessed} provisional months re-assessed (CON-4)")
@@ -215,7 +215,7 @@ def defer(ctx, code, month, months, on, documents, operator):
         yibao employer defer --code 91640100MA76A1B2CR --from 2024-06 --months 6 --document 缓缴协议-2024-09 --operator clerk01
     """
     operator = require_operator(operator)
-    contributions.defer(uow_from(ctx), code=validation.credit_code(code, "code"), month=validation.month(month, "from"),
+    record(ctx, contributions.defer, code=validation.credit_code(code, "code"), month=validation.month(month, "from"),
                         months=months, on=effective_date(on), operator=operator, documents=document_refs(documents))
     stdout.print(f"{code} may defer {months} months from {month}")
 
@@ -234,7 +234,7 @@ def arrears(ctx, code, on, as_json):
         yibao employer arrears --code 91640100MA76A1B2CR --on 2024-12-31 --json
     """
     day = effective_date(on)
-    debt = debt_of(uow_from(ctx), validation.credit_code(code, "code"), day)
+    debt = record(ctx, debt_of, validation.credit_code(code, "code"), day)
     document = {"code": code, "on": day.isoformat(), "owed": str(debt.owed), "arrears": str(debt.arrears),
                 "deferred": str(debt.deferred)}
     if as_json:

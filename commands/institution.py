@@ -11,9 +11,9 @@ from commands.options import (
     effective_date,
     on_option,
     operator_option,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.intake import validation
 from ledger.medical import handlers as medical
@@ -52,8 +52,8 @@ def register(ctx, code, name, level, kind, region, on, documents, operator):
     operator = require_operator(operator)
     day = effective_date(on)
     code = validation.institution_code(code, "code")
-    medical.register_institution(
-        uow_from(ctx), code=code, name=validation.text(name, "name"), level=validation.choice(level, "level", LEVELS),
+    record(ctx, medical.register_institution,
+        code=code, name=validation.text(name, "name"), level=validation.choice(level, "level", LEVELS),
         kind=validation.choice(kind, "kind", KINDS), region=validation.division_code(region, "region", day), on=day,
         operator=operator, documents=document_refs(documents))
     stdout.print(f"registered institution {code} ({name}, level {level})")

@@ -12,9 +12,9 @@ from commands.options import (
     on_option,
     operator_option,
     print_json,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.core.errors import BadInput
 from ledger.intake import validation
@@ -60,8 +60,8 @@ def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, emergency
             --document form:申报表-118 --document card:社保卡 --document discharge-record:出院-2027-0611 --operator clerk01
     """
     operator = require_operator(operator)
-    claimed, average = maternity.claim(
-        uow_from(ctx), id_number=validation.id_number(id_number, "id"), kind=validation.choice(kind, "kind", KINDS),
+    claimed, average = record(ctx, maternity.claim,
+        id_number=validation.id_number(id_number, "id"), kind=validation.choice(kind, "kind", KINDS),
         birth=validation.date(birth, "birth"), on=effective_date(on), operator=operator,
         documents=_documents(documents), leave_days=leave_days, elsewhere_unsigned=elsewhere_unsigned,
         family_planning=not outside_family_planning, emergency=emergency,

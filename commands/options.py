@@ -15,7 +15,7 @@ from ledger.intake import validation
 from ledger.store.application import Ledger
 from ledger.store.opening import open_ledger
 from ledger.store.storage import DEFAULT_URL
-from ledger.store.unit_of_work import UnitOfWork
+from ledger.store.unit_of_work import UnitOfWork, attempt
 
 
 def db_option(command: Callable) -> Callable:
@@ -44,6 +44,12 @@ def uow_from(ctx: click.Context) -> UnitOfWork:
     read side's tables bring them to the end of the log first."""
     ledger = ledger_from(ctx)
     return ledger.unit_of_work(refresh=lambda: _catch_up(ledger))
+
+
+def record(ctx: click.Context, handler: Callable[..., Any], *args: Any, **fields: Any) -> Any:
+    """Run a handler on this invocation's ledger; a clerk who lost a stream to a concurrent writer is retried
+    (the rules decided afresh on what is stored then), and told only once the retries run out (exit 3)."""
+    return attempt(lambda: uow_from(ctx), handler, *args, **fields)
 
 
 def _catch_up(ledger: Ledger) -> None:

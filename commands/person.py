@@ -14,9 +14,9 @@ from commands.options import (
     on_option,
     operator_option,
     parse_settings,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.benefits import handlers as benefits
 from ledger.core.errors import BadInput
@@ -76,7 +76,7 @@ def register(ctx, id_number, name, sex, scheme, on, employer, birth, hukou, phon
         address=validation.text(address, "address", required=False), operator=operator,
         documents=document_refs(documents),
     )
-    registration.register_person(uow_from(ctx), **fields)
+    record(ctx, registration.register_person, **fields)
     stdout.print(f"registered {id_number} ({fields['scheme']}) on {fields['on']}")
 
 
@@ -112,8 +112,8 @@ def change(ctx, id_number, settings, reason, on, documents, operator):
     operator = require_operator(operator)
     id_number = validation.id_number(id_number, "id")
     changes = parse_settings(settings, PERSON_FIELDS)
-    registration.change_person(
-        uow_from(ctx), id_number=id_number, changes=changes, on=effective_date(on), operator=operator,
+    record(ctx, registration.change_person,
+        id_number=id_number, changes=changes, on=effective_date(on), operator=operator,
         reason=validation.text(reason, "reason", required=False), documents=document_refs(documents),
     )
     stdout.print(f"changed {', '.join(changes)} of {id_number}")
@@ -139,8 +139,8 @@ def cancel(ctx, id_number, reason, on, documents, operator):
     """
     operator = require_operator(operator)
     id_number = validation.id_number(id_number, "id")
-    registration.cancel_person(
-        uow_from(ctx), id_number=id_number, reason=validation.choice(reason, "reason", CANCEL_REASONS), on=effective_date(on),
+    record(ctx, registration.cancel_person,
+        id_number=id_number, reason=validation.choice(reason, "reason", CANCEL_REASONS), on=effective_date(on),
         operator=operator, documents=document_refs(documents),
     )
     stdout.print(f"cancelled {id_number} ({reason})")
@@ -161,7 +161,7 @@ def interrupt(ctx, id_number, month, documents, operator):
         yibao person interrupt --id 640102199001011237 --month 2024-11 --operator clerk01
     """
     operator = require_operator(operator)
-    benefits.interrupt(uow_from(ctx), id_number=validation.id_number(id_number, "id"), month=validation.month(month),
+    record(ctx, benefits.interrupt, id_number=validation.id_number(id_number, "id"), month=validation.month(month),
                                operator=operator, documents=document_refs(documents))
     stdout.print(f"{id_number}: payment interrupted from {month} (WAIT-4)")
 
@@ -181,7 +181,7 @@ def resume(ctx, id_number, on, documents, operator):
         yibao person resume --id 640102199001011237 --on 2025-02-01 --operator clerk01
     """
     operator = require_operator(operator)
-    benefits.resume(uow_from(ctx), id_number=validation.id_number(id_number, "id"), on=effective_date(on),
+    record(ctx, benefits.resume, id_number=validation.id_number(id_number, "id"), on=effective_date(on),
                             operator=operator, documents=document_refs(documents))
     stdout.print(f"{id_number}: resumed (WAIT-5: the waiting period starts again)")
 
@@ -205,7 +205,7 @@ def backpay(ctx, id_number, first, last, on, documents, operator):
         yibao person backpay --id 640102199001011237 --from 2024-11 --to 2025-01 --on 2025-02-01 --operator clerk01
     """
     operator = require_operator(operator)
-    count = benefits.back_pay(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    count = record(ctx, benefits.back_pay, id_number=validation.id_number(id_number, "id"),
                                       first=validation.month(first, "from"), last=validation.month(last, "to"),
                                       on=effective_date(on), operator=operator, documents=document_refs(documents))
     stdout.print(f"{count} months assessed for back-payment; pay them with `yibao contributions pay`")
@@ -229,7 +229,7 @@ def transfer_in(ctx, id_number, from_region, months, balance, on, documents, ope
         yibao person transfer-in --id 640102199003070011 --from-region 610100 --months 36 --balance 2400.00 --on 2024-03-01 --operator clerk01
     """
     operator = require_operator(operator)
-    benefits.transfer_in(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    record(ctx, benefits.transfer_in, id_number=validation.id_number(id_number, "id"),
                                  from_region=validation.division_code(from_region, "from-region", effective_date(on)), months=months,
                                  balance=validation.money(balance, "balance"), on=effective_date(on),
                                  operator=operator, documents=document_refs(documents))
@@ -252,7 +252,7 @@ def transfer_out(ctx, id_number, to_region, on, documents, operator):
         yibao person transfer-out --id 640102199003070011 --to-region 610100 --on 2025-06-30 --operator clerk01
     """
     operator = require_operator(operator)
-    leaving = benefits.transfer_out(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    leaving = record(ctx, benefits.transfer_out, id_number=validation.id_number(id_number, "id"),
                                             to_region=validation.division_code(to_region, "to-region", effective_date(on)),
                                             on=effective_date(on), operator=operator,
                                             documents=document_refs(documents))
@@ -274,7 +274,7 @@ def retire(ctx, id_number, on, documents, operator):
         yibao person retire --id 640102199003070011 --on 2050-03-07 --document 退休审批表-17 --operator clerk01
     """
     operator = require_operator(operator)
-    shortfall = benefits.retire(uow_from(ctx), id_number=validation.id_number(id_number, "id"), on=effective_date(on),
+    shortfall = record(ctx, benefits.retire, id_number=validation.id_number(id_number, "id"), on=effective_date(on),
                                         operator=operator, documents=document_refs(documents))
     if shortfall:
         stdout.print(f"{id_number} retired; RET-1: {shortfall} months short of the minimum: back-pay them "
@@ -299,7 +299,7 @@ def switch_scheme(ctx, id_number, scheme, on, documents, operator):
         yibao person switch-scheme --id 640102199001011237 --to resident --on 2025-01-01 --operator clerk01
     """
     operator = require_operator(operator)
-    registration.switch_scheme(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    record(ctx, registration.switch_scheme, id_number=validation.id_number(id_number, "id"),
                                    scheme=validation.choice(scheme, "to", SCHEMES), on=effective_date(on),
                                    operator=operator, documents=document_refs(documents))
     stdout.print(f"{id_number} is in the {scheme} scheme from {effective_date(on)}")

@@ -18,9 +18,9 @@ from commands.options import (
     on_option,
     operator_option,
     print_json,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.contributions import handlers as contributions
 from ledger.contributions.bases import base_ceiling, base_floor, reference_wage
@@ -106,7 +106,7 @@ def publish_average_wage(ctx, year, annual, on, documents, operator):
         yibao policy publish-average-wage --year 2023 --annual 97056 --on 2024-06-30 --operator clerk01
     """
     operator = require_operator(operator)
-    report = contributions.publish_average_wage(uow_from(ctx), year=year, annual=validation.money(annual, "annual"),
+    report = record(ctx, contributions.publish_average_wage, year=year, annual=validation.money(annual, "annual"),
                                                   on=effective_date(on), operator=operator,
                                                   documents=document_refs(documents))
     stdout.print(f"{year}'s average wage published; {report.reassessed} person-months of {year + 1} trued up (CON-3)")
@@ -130,7 +130,7 @@ def set_(ctx, name, value, effective_from, documents, operator):
     operator = require_operator(operator)
     choices = ledger_from(ctx).default_policy.choices(name)
     value = validation.choice(value, "value", choices) if choices else validation.parameter_value(value)
-    policy_handlers.set_parameter(uow_from(ctx), name=name, value=value,
+    record(ctx, policy_handlers.set_parameter, name=name, value=value,
                                   effective_from=validation.date(effective_from, "from"), on=datetime.date.today(),
                                   operator=operator, documents=document_refs(documents))
     stdout.print(f"{name} = {value} from {effective_from}")

@@ -11,9 +11,9 @@ from commands.options import (
     effective_date,
     on_option,
     operator_option,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.intake import validation
 from ledger.refunds import handlers as refunds
@@ -46,8 +46,8 @@ def request(ctx, id_number, reason, on, documents, operator):
         yibao refund request --id 640102199001011237 --reason to-employee --on 2025-07-01 --operator clerk01
     """
     operator = require_operator(operator)
-    year, months, amount = refunds.request(
-        uow_from(ctx), id_number=validation.id_number(id_number, "id"), reason=validation.choice(reason, "reason", REASONS),
+    year, months, amount = record(ctx, refunds.request,
+        id_number=validation.id_number(id_number, "id"), reason=validation.choice(reason, "reason", REASONS),
         on=effective_date(on), operator=operator, documents=document_refs(documents))
     covered = f"{len(months)} months of {year} ({months[0]}..{months[-1]})" if months else f"the resident year {year}"
     stdout.print(f"refunded {amount} for {covered}")

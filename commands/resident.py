@@ -16,9 +16,9 @@ from commands.options import (
     on_option,
     operator_option,
     print_json,
+    record,
     require_operator,
     stdout,
-    uow_from,
 )
 from ledger.core.errors import BadInput
 from ledger.intake import files, validation
@@ -53,7 +53,7 @@ def register_batch(ctx, path: Path, school, on, operator):
     """
     operator = require_operator(operator)
     rows = files.student_rows(path.read_bytes())
-    count = resident.register_students(uow_from(ctx), school=validation.text(school, "school"), rows=rows,
+    count = record(ctx, resident.register_students, school=validation.text(school, "school"), rows=rows,
                                                on=effective_date(on), operator=operator)
     stdout.print(f"{count} students of {school} registered")
 
@@ -75,8 +75,8 @@ def pay(ctx, id_number, year, back_pay, on, documents, operator):
         yibao resident pay --id 640102202405100023 --year 2024 --on 2024-09-15 --operator clerk01
     """
     operator = require_operator(operator)
-    total, personal, fiscal, assistance = resident.pay(
-        uow_from(ctx), id_number=validation.id_number(id_number, "id"), year=year, on=effective_date(on), operator=operator,
+    total, personal, fiscal, assistance = record(ctx, resident.pay,
+        id_number=validation.id_number(id_number, "id"), year=year, on=effective_date(on), operator=operator,
         back_pay=back_pay, documents=document_refs(documents))
     stdout.print(f"{year} paid: total {total} = personal {personal} (of which assistance {assistance}) "
                  f"+ fiscal subsidy {fiscal}")
@@ -100,7 +100,7 @@ def flag(ctx, id_number, kind, body, on, documents, operator):
         yibao resident flag --id 640102198506120020 --kind 低保 --body 银川市民政局 --on 2024-08-01 --operator clerk01
     """
     operator = require_operator(operator)
-    resident.flag_hardship(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    record(ctx, resident.flag_hardship, id_number=validation.id_number(id_number, "id"),
                                    kind=_hardship_kind(kind), body=validation.text(body, "body"), on=effective_date(on), operator=operator,
                                    documents=document_refs(documents))
     stdout.print(f"{id_number}: {kind} from {effective_date(on)}")
@@ -129,7 +129,7 @@ def unflag(ctx, id_number, kind, on, operator):
         yibao resident unflag --id 640102198506120020 --kind 低保 --on 2025-08-01 --operator clerk01
     """
     operator = require_operator(operator)
-    resident.end_hardship(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    record(ctx, resident.end_hardship, id_number=validation.id_number(id_number, "id"),
                                   kind=_hardship_kind(kind), on=effective_date(on),
                                   operator=operator)
     stdout.print(f"{id_number}: {kind} ended on {effective_date(on)}")
@@ -155,8 +155,8 @@ def sign(ctx, id_number, facilities, chronic, on, operator):
     parsed = [(name, level or "primary") for name, _, level in (f.partition(":") for f in facilities)]
     if not chronic and len(parsed) != 1:
         raise BadInput("facility", "a primary-care signing names one facility")
-    effective_from = resident.sign_facility(
-        uow_from(ctx), id_number=validation.id_number(id_number, "id"), kind="chronic" if chronic else "primary",
+    effective_from = record(ctx, resident.sign_facility,
+        id_number=validation.id_number(id_number, "id"), kind="chronic" if chronic else "primary",
         facilities=[(validation.text(n, "facility"), level) for n, level in parsed], on=effective_date(on),
         operator=operator)
     stdout.print(f"signed, in force from {effective_from}")
@@ -186,7 +186,7 @@ def recognise(ctx, id_number, condition, on, documents, operator):
         if not sep or not reference.strip():
             raise BadInput("document", f"{pair!r}: expected KIND:REF, e.g. diagnosis:诊断-2024-31")
         papers[kind] = validation.text(reference, "document")
-    resident.recognise_condition(uow_from(ctx), id_number=validation.id_number(id_number, "id"),
+    record(ctx, resident.recognise_condition, id_number=validation.id_number(id_number, "id"),
                                  condition=validation.text(condition, "condition"), on=effective_date(on),
                                  operator=operator, documents=papers)
     stdout.print(f"{id_number}: {condition} recognised from {effective_date(on)} (R23)")
@@ -208,7 +208,7 @@ def list_(ctx, status, reason, year, limit, as_json):
         yibao resident list --status unpaid --reason interrupted --year 2025 --json
     """
     year = year or datetime.date.today().year
-    rows = residents(uow_from(ctx), status=status, reason=reason, year=year, limit=limit)
+    rows = record(ctx, residents, status=status, reason=reason, year=year, limit=limit)
     if as_json:
         print_json(rows)
         return

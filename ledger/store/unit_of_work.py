@@ -228,7 +228,7 @@ class UnitOfWork:
     forget = rollback
 
 
-RETRIES = 5
+RETRIES = 8
 
 
 def attempt(new_unit: Callable[[], UnitOfWork], handler: Callable[..., Any], *args: Any, **fields: Any) -> Any:
@@ -241,4 +241,4 @@ def attempt(new_unit: Callable[[], UnitOfWork], handler: Callable[..., Any], *ar
         except Conflict:
             if tries == RETRIES:
                 raise
-            time.sleep(random.uniform(0, 0.01 * tries))
+            time.sleep(random.uniform(0, 0.002 * 2 ** tries))  # jittered, doubling: colliding clerks spread out
