@@ -41,10 +41,16 @@ class Summary:
     duplicates: int = 0
 
 
-def receipt_ids(view: View) -> set[str]:
+def receipt_ids(view: View) -> frozenset[str]:
     """The receipts already recorded for the person (those standing in the month table): a receipt is never
     recorded twice."""
-    return {receipt[2] for person_month in table(view).values() for receipt in person_month.receipts}
+    return view.memo("receipt ids", lambda: frozenset(
+        receipt[2] for person_month in table(view).values() for receipt in person_month.receipts),
+        advance=_with_receipt)
+
+
+def _with_receipt(ids: frozenset[str], event: object) -> frozenset[str]:
+    return ids | {event.receipt_id} if isinstance(event, ContributionReceived) else ids
 
 
 def check_receipt(view: View, month: Month, amount: Decimal) -> None:

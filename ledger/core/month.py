@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from dataclasses import dataclass
 
 
@@ -19,6 +20,10 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Month:
         """Parse `YYYY-MM`; raises ValueError on anything else."""
+        return _parsed(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Month:
         year, sep, number = text.partition("-")
         if not sep or len(year) != 4 or len(number) != 2 or not (year + number).isdigit():
             raise ValueError(f"not a YYYY-MM month: {text!r}")
@@ -53,3 +58,9 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.number:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> Month:
+    # Months repeat across every row read back (a few hundred distinct values for millions of rows).
+    return Month._parse(text)
