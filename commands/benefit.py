@@ -19,6 +19,7 @@ from commands.options import (
     require_operator,
     stderr,
     stdout,
+    vouchered,
 )
 from ledger.core.errors import BadInput
 from ledger.intake import files, validation
@@ -144,7 +145,7 @@ def claim(ctx, id_number, kind, on, institution_name, level, cost, in_scope, doc
             --document cost-list:清单-1 --document discharge-summary:出院-1 --document bill:票据-1 --operator clerk01
     """
     operator = require_operator(operator)
-    computed = record(ctx, medical.claim,
+    computed, done = vouchered(ctx, "reimbursement",
         id_number=validation.id_number(id_number, "id"),
         kind=validation.choice(kind, "kind", CLAIM_KINDS), on=validation.date(on, "on"),
         institution_name=validation.text(institution_name, "institution-name"), level=level,
@@ -152,7 +153,8 @@ def claim(ctx, id_number, kind, on, institution_name, level, cost, in_scope, doc
         documents=_documents(documents), cause=cause, third_party=third_party, work_injury=work_injury,
         public_health=public_health, abroad=abroad, operator=operator)
     stdout.print(f"({in_scope} - deductible {computed.deductible}) x {computed.ratio} = {computed.computed}; "
-                 f"the year's ceiling leaves {computed.ceiling_left}: fund pays {computed.fund} (BEN-5)")
+                 f"the year's ceiling leaves {computed.ceiling_left}: fund {'pays' if done else 'to pay'} {computed.fund} "
+                 "(BEN-5)")
 
 
 def _documents(pairs: tuple[str, ...]) -> dict[str, str]:

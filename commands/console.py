@@ -1,7 +1,14 @@
-"""The CLI's two rich consoles, each made on its first use: a command that prints only JSON never imports rich."""
+"""The CLI's two rich consoles, each made on its first use: a command that prints only JSON never imports rich.
+
+Whatever they print passes a last mask: an ID number or a mobile number that reaches the screen in clear
+(a confirmation line, a table title) is masked, unless the command revealed personal data (`--reveal`).
+Documents are masked field by field before they are rendered (projections/privacy.py); this catches the rest.
+"""
 
 from __future__ import annotations
 
+import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,7 +29,8 @@ class LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._options)
+            stream = "stderr" if self._options.get("stderr") else "stdout"
+            self._console = Console(file=_Masking(stream), **self._options)
         return self._console
 
     def __getattr__(self, name: str) -> Any:
@@ -35,6 +43,29 @@ class LazyConsole:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.console.__exit__(*exc_info)
+
+
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+masking = True
+"""Off for a command that revealed personal data (recorded first)."""
+
+
+def mask_text(text: str) -> str:
+    return MOBILE.sub(r"\1****\2", ID_NUMBER.sub(r"\1********\2", text))
+
+
+class _Masking:
+    """The process's sys.stdout or sys.stderr of the moment, every write masked while `masking` holds."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        return getattr(sys, self.name).write(mask_text(text) if masking else text)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(getattr(sys, self.name), attribute)
 
 
 stdout = LazyConsole()

@@ -17,6 +17,8 @@ from commands.options import (
     print_json,
     record,
     require_operator,
+    reveal_option,
+    shown,
     stdout,
 )
 from ledger.contributions import handlers as contributions
@@ -133,6 +135,7 @@ def import_(ctx, file: Path, operator):
 @command.command("unmatched")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
 @json_option
+@reveal_option
 @db_option
 @click.pass_context
 def unmatched(ctx, limit, as_json):
@@ -142,7 +145,7 @@ def unmatched(ctx, limit, as_json):
 
         yibao contributions unmatched --json
     """
-    rows = unmatched_receipts(ledger_from(ctx), limit)
+    rows = shown(ctx, unmatched_receipts(ledger_from(ctx), limit), "unmatched receipts")
     if as_json:
         print_json(rows)
         return

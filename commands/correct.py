@@ -9,11 +9,10 @@ from commands.options import (
     effective_date,
     on_option,
     operator_option,
-    record,
     require_operator,
     stdout,
+    vouchered,
 )
-from ledger.audit import handlers as audit
 from ledger.core.errors import BadInput
 from ledger.intake import validation
 
@@ -41,9 +40,10 @@ def command(ctx, id_number, code, seq, reason, on, operator):
         raise BadInput("seq", f"{seq} is not an event number (they start at 1)")
     reason = validation.text(reason, "reason")
     if id_number is not None:
-        record(ctx, audit.correct_person, id_number=validation.id_number(id_number, "id"), seq=seq, reason=reason,
-                              on=effective_date(on), operator=operator)
+        _, done = vouchered(ctx, "correct-person", id_number=validation.id_number(id_number, "id"), seq=seq,
+                            reason=reason, on=effective_date(on), operator=operator)
     else:
-        record(ctx, audit.correct_employer, code=validation.credit_code(code, "code"), seq=seq, reason=reason,
-                                on=effective_date(on), operator=operator)
-    stdout.print(f"event {seq} of {id_number or code} reversed")
+        _, done = vouchered(ctx, "correct-employer", code=validation.credit_code(code, "code"), seq=seq,
+                            reason=reason, on=effective_date(on), operator=operator)
+    if done:
+        stdout.print(f"event {seq} of {id_number or code} reversed")

@@ -11,7 +11,7 @@ from rich.progress import Progress
 from commands.months import command as months_command
 from commands.options import stderr, stdout
 from commands.status import command as status_command
-from commands.synthetic import DEMO_OPERATOR, fill_region
+from commands.synthetic import DEMO_OPERATOR, fill_region, staff_the_ledger
 from commands.timeline import command as timeline_command
 from ledger.core.errors import BadInput
 from ledger.core.jobs import Job
@@ -64,6 +64,7 @@ def _fill_once(ledger: Ledger, url: str, persons: int, seed: int) -> str:
     job = Job.start(kind="demo", key=f"persons={persons} seed={seed}", parameters={"persons": persons, "seed": seed},
                     on=datetime.date.today(), operator=DEMO_OPERATOR)
     ledger.commit(job)
+    staff_the_ledger(ledger)
     with Progress(console=stderr, transient=True) as progress:
         task = progress.add_task("registering the region", total=persons)
         region = fill_region(ledger, persons, seed=seed, progress=lambda: progress.advance(task))

@@ -10,6 +10,8 @@ from commands.options import (
     json_option,
     ledger_from,
     print_json,
+    reveal_option,
+    shown,
     stdout,
 )
 from ledger.intake import validation
@@ -26,6 +28,7 @@ IGNORED = {"known_at"}
 @click.option("--vs", "second", required=True, metavar="TS", help="The later knowledge moment.")
 @click.option("--on", metavar="DATE", help="The date asked about (default: today).")
 @json_option
+@reveal_option
 @db_option
 @click.pass_context
 def command(ctx, id_number, first, second, on, as_json):
@@ -48,12 +51,13 @@ def command(ctx, id_number, first, second, on, as_json):
     document = {"id_number": number, "on": day.isoformat(), "known_at": moments[0].isoformat(),
                 "vs": moments[1].isoformat(), "status": changes(views[0][0], views[1][0]),
                 "months": month_changes(views[0][1], views[1][1])}
+    document = shown(ctx, document, number)
     if as_json:
         print_json(document)
         return
     from rich.table import Table
 
-    table = Table(title=f"{number} on {day}: known at {moments[0].isoformat()} vs {moments[1].isoformat()}")
+    table = Table(title=f"{document['id_number']} on {day}: known at {moments[0].isoformat()} vs {moments[1].isoformat()}")
     for column in ("what", "before", "after"):
         table.add_column(column, overflow="fold")
     for change in document["status"]:

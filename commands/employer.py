@@ -19,6 +19,7 @@ from commands.options import (
     record,
     require_operator,
     stdout,
+    vouchered,
 )
 from ledger.contributions import handlers as contributions
 from ledger.contributions.arrears import debt_of
@@ -192,10 +193,15 @@ def declare_bases(ctx, code, year, path: Path, on, operator):
     operator = require_operator(operator)
     data = path.read_bytes()
     rows = files.wage_rows(data)
-    report = record(ctx, contributions.declare_bases, code=validation.credit_code(code, "code"), year=year,
-                                         rows=rows, file_digest=files.digest(data), on=effective_date(on),
-                                         operator=operator, documents=[path.name])
-    stdout.print(f"{len(rows)} bases declared for {year}; {report.reassessed} provisional months re-assessed (CON-4)")
+    report, done = vouchered(ctx, "declare-bases", code=validation.credit_code(code, "code"), year=year,
+                             rows=rows, file_digest=files.digest(data), on=effective_date(on), operator=operator,
+                             documents=[path.name])
+    if done:
+        stdout.print(f"{len(rows)} bases declared for {year}; {report.reassessed} provisional months re-assessed "
+                     "(CON-4)")
+    else:
+        stdout.print(f"{len(rows)} bases to declare for {year}; {report.reassessed} provisional months to "
+                     "re-assess (CON-4) once approved")
 
 
 @command.command("defer")

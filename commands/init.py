@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import click
 
 from commands.options import stdout
+from ledger.audit import handlers as audit
+from ledger.intake import validation
 from ledger.store.opening import open_ledger
 from ledger.store.storage import DEFAULT_URL
 
 
 @click.command("init")
 @click.option("--db", metavar="URL", help="Store URL (env YIBAO_DB; default sqlite:///yibao.sqlite3).")
+@click.option("--admin", metavar="NAME", help="The ledger's first administrator (AUD-1); only on a ledger that "
+                                              "has none yet.")
 @click.pass_context
-def command(ctx: click.Context, db: str | None) -> None:
+def command(ctx: click.Context, db: str | None, admin: str | None) -> None:
     """Create or upgrade the ledger's schema; running it again changes nothing.
 
     Example:
 
-        yibao init --db postgresql://postgres@127.0.0.1:5432/yibao
+        yibao init --admin admin01 --db postgresql://postgres@127.0.0.1:5432/yibao
     """
     url = db or ctx.ensure_object(dict).get("db") or os.environ.get("YIBAO_DB") or DEFAULT_URL
+    admin = validation.text(admin, "admin", limit=64) if admin else None
     ledger = open_ledger(url, initialise=True)
     try:
         applied = ledger.applied_migrations
-        if applied:
-            for migration in applied:
-                stdout.print(f"applied migration {migration.version:03d} {migration.name}")
+        for migration in applied:
+            stdout.print(f"applied migration {migration.version:03d} {migration.name}")
         stdout.print(f"ledger ready at {url}" + ("" if applied else " (schema already current)"))
+        if admin and audit.name_first_admin(ledger.unit_of_work(), name=admin, on=datetime.date.today()):
+            stdout.print(f"{admin} is the ledger's first administrator (AUD-1)")
+        elif admin:
+            stdout.print(f"the ledger has its administrators already: {admin} was not added (`yibao operator add`)")
     finally:
         ledger.close()

@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("commands.demo:command",
              "Fill a ledger (created if needed) with a synthetic Ningxia region and show a sample person."),
     "projections": ("commands.projections:command", "Materialised read tables: catch-up, rebuild, check."),
+    "operator": ("commands.operator:command", "Operators and their roles (经办、复核、审批、审计、管理, AUD-1)."),
+    "review": ("commands.review:command",
+               "Vouchers (业务凭证): review, approve or reject what a clerk proposed (AUD-1)."),
+    "verify": ("commands.verify:command",
+               "Check the log against its hash chains; with a kept digest, prove nothing was rewritten (AUD-2)."),
 }
 
 # The storage failures that exit 3: (module, exception class).

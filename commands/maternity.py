@@ -12,13 +12,12 @@ from commands.options import (
     on_option,
     operator_option,
     print_json,
-    record,
     require_operator,
     stdout,
+    vouchered,
 )
 from ledger.core.errors import BadInput
 from ledger.intake import validation
-from ledger.maternity import handlers as maternity
 from ledger.maternity.events import BenefitPaid, MaternityClaimed
 from ledger.maternity.rules import DOCUMENT_NAMES, KINDS
 from projections.plain import plain
@@ -60,7 +59,7 @@ def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, emergency
             --document form:申报表-118 --document card:社保卡 --document discharge-record:出院-2027-0611 --operator clerk01
     """
     operator = require_operator(operator)
-    claimed, average = record(ctx, maternity.claim,
+    (claimed, average), done = vouchered(ctx, "maternity-claim",
         id_number=validation.id_number(id_number, "id"), kind=validation.choice(kind, "kind", KINDS),
         birth=validation.date(birth, "birth"), on=effective_date(on), operator=operator,
         documents=_documents(documents), leave_days=leave_days, elsewhere_unsigned=elsewhere_unsigned,
@@ -69,7 +68,7 @@ def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, emergency
     if average is not None:
         stdout.print(f"the employer's average monthly base {average.amount}, averaged over {average} (MAT-5)")
     for payment_kind, amount, period in claimed.payments:
-        stdout.print(f"paid {payment_kind} {amount} ({period})")
+        stdout.print(f"{'paid' if done else 'to pay'} {payment_kind} {amount} ({period})")
 
 
 def _documents(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -52,10 +52,66 @@ def record(ctx: click.Context, handler: Callable[..., Any], *args: Any, **fields
     return attempt(lambda: uow_from(ctx), handler, *args, **fields)
 
 
+def vouchered(ctx: click.Context, operation: str, **fields: Any) -> tuple[Any, bool]:
+    """A high-impact operation (AUD-1): proposed as a voucher (its line printed) when it needs one, else applied.
+    Returns what the handler gave (for a proposal, what it will record once approved) and whether it took
+    effect."""
+    from ledger.audit.handlers import submit
+
+    outcome = record(ctx, submit, operation=operation, **fields)
+    if outcome.voucher is not None:
+        stdout.print(f"voucher {outcome.voucher} proposed (AUD-1): needs review and approval")
+    return outcome.result, outcome.voucher is None
+
+
 def _catch_up(ledger: Ledger) -> None:
     from projections.build import catch_up
 
     catch_up(ledger)
+
+
+def reveal_option(command: Callable | None = None, *, reason: tuple[str, ...] = ("--reason", "--reveal-reason")):
+    """`--reveal --reason TEXT` (and the operator revealing): personal data in clear, the reveal recorded first.
+
+    A command whose `--reason` already means something else (`resident list`) takes `--reveal-reason` only."""
+    if command is None:
+        return lambda command: reveal_option(command, reason=reason)
+
+    def remember(key: str) -> Callable:
+        def keep(ctx: click.Context, _: click.Parameter, value: Any) -> None:
+            if value:
+                ctx.ensure_object(dict)[key] = value
+        return keep
+
+    command = click.option(*reason, "reveal_reason", metavar="TEXT", expose_value=False,
+                           callback=remember("reveal_reason"),
+                           help="Why personal data is shown in clear (with --reveal; recorded).")(command)
+    command = click.option("--operator", envvar="YIBAO_OPERATOR", metavar="NAME", expose_value=False,
+                           callback=remember("operator"), help="Who asks (with --reveal); env YIBAO_OPERATOR.")(command)
+    return click.option("--reveal", is_flag=True, expose_value=False, callback=remember("reveal"),
+                        help="Show ID numbers, names, phones and addresses in clear: needs --reason and an "
+                             "operator whose role allows it (clerk, auditor, admin); the reveal is recorded "
+                             "(AUD-2).")(command)
+
+
+def shown(ctx: click.Context, document: Any, subject: str) -> Any:
+    """The document as this command may show it: masked, or in clear once the reveal is recorded."""
+    from commands import console
+    from projections.privacy import masked
+
+    asked = ctx.ensure_object(dict)
+    if not asked.get("reveal"):
+        return masked(document)
+    reason = asked.get("reveal_reason")
+    if not reason:
+        raise BadInput("reason", "--reveal needs --reason TEXT (--reveal-reason): why the data is shown (it is "
+                                 "recorded)")
+    from ledger.audit.handlers import reveal
+
+    record(ctx, reveal, subject=subject, command=ctx.command_path.partition(" ")[2] or ctx.command_path,
+           reason=validation.text(reason, "reason"), operator=require_operator(asked.get("operator")))
+    console.masking = False
+    return document
 
 
 def operator_option(command: Callable) -> Callable:

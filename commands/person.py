@@ -17,6 +17,7 @@ from commands.options import (
     record,
     require_operator,
     stdout,
+    vouchered,
 )
 from ledger.benefits import handlers as benefits
 from ledger.core.errors import BadInput
@@ -205,10 +206,13 @@ def backpay(ctx, id_number, first, last, on, documents, operator):
         yibao person backpay --id 640102199001011237 --from 2024-11 --to 2025-01 --on 2025-02-01 --operator clerk01
     """
     operator = require_operator(operator)
-    count = record(ctx, benefits.back_pay, id_number=validation.id_number(id_number, "id"),
-                                      first=validation.month(first, "from"), last=validation.month(last, "to"),
-                                      on=effective_date(on), operator=operator, documents=document_refs(documents))
-    stdout.print(f"{count} months assessed for back-payment; pay them with `yibao contributions pay`")
+    count, done = vouchered(ctx, "back-pay", id_number=validation.id_number(id_number, "id"),
+                            first=validation.month(first, "from"), last=validation.month(last, "to"),
+                            on=effective_date(on), operator=operator, documents=document_refs(documents))
+    if done:
+        stdout.print(f"{count} months assessed for back-payment; pay them with `yibao contributions pay`")
+    else:
+        stdout.print(f"{count} months to assess for back-payment once approved")
 
 
 @command.command("transfer-in")
@@ -229,11 +233,12 @@ def transfer_in(ctx, id_number, from_region, months, balance, on, documents, ope
         yibao person transfer-in --id 640102199003070011 --from-region 610100 --months 36 --balance 2400.00 --on 2024-03-01 --operator clerk01
     """
     operator = require_operator(operator)
-    record(ctx, benefits.transfer_in, id_number=validation.id_number(id_number, "id"),
-                                 from_region=validation.division_code(from_region, "from-region", effective_date(on)), months=months,
-                                 balance=validation.money(balance, "balance"), on=effective_date(on),
-                                 operator=operator, documents=document_refs(documents))
-    stdout.print(f"{id_number}: {months} months and {balance} transferred in from {from_region}")
+    _, done = vouchered(ctx, "transfer-in", id_number=validation.id_number(id_number, "id"),
+                        from_region=validation.division_code(from_region, "from-region", effective_date(on)),
+                        months=months, balance=validation.money(balance, "balance"), on=effective_date(on),
+                        operator=operator, documents=document_refs(documents))
+    if done:
+        stdout.print(f"{id_number}: {months} months and {balance} transferred in from {from_region}")
 
 
 @command.command("transfer-out")
@@ -274,10 +279,10 @@ def retire(ctx, id_number, on, documents, operator):
         yibao person retire --id 640102199003070011 --on 2050-03-07 --document 退休审批表-17 --operator clerk01
     """
     operator = require_operator(operator)
-    shortfall = record(ctx, benefits.retire, id_number=validation.id_number(id_number, "id"), on=effective_date(on),
-                                        operator=operator, documents=document_refs(documents))
+    shortfall, done = vouchered(ctx, "retire", id_number=validation.id_number(id_number, "id"),
+                                on=effective_date(on), operator=operator, documents=document_refs(documents))
     if shortfall:
-        stdout.print(f"{id_number} retired; RET-1: {shortfall} months short of the minimum: back-pay them "
+        stdout.print(f"{id_number} {'retired' if done else 'to retire'}; RET-1: {shortfall} months short of the minimum: back-pay them "
                      "(`yibao person backpay`) and benefits start the month after, or join the resident scheme")
     else:
         stdout.print(f"{id_number} retired; benefits continue from next month")

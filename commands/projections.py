@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import click
 
 from commands.options import db_option, ledger_from
+from commands.progress import EventProgress
 
 
 @click.group("projections")
@@ -18,55 +18,6 @@ def command() -> None:
 
         yibao projections catch-up
     """
-
-
-class Reporter:
-    """Progress on stderr: a rich bar with events/s and ETA at a terminal, a plain line per `every` events when not
-    (a cron log)."""
-
-    def __init__(self, label: str, total: int, every: int = 100_000):
-        self.label, self.total, self.every = label, max(total, 1), every
-        self.folded = self.notes = self.next_line = 0
-        self.started = time.monotonic()
-        self.bar = None
-        if sys.stderr.isatty():
-            from rich.progress import (
-                BarColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            from commands.options import stderr
-
-            self.bar = Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed:,} events"),
-                                TextColumn("{task.fields[rate]} ev/s"), TimeRemainingColumn(), console=stderr,
-                                transient=True)
-            self.task = self.bar.add_task(label, total=self.total, rate="-")
-
-    def __call__(self, notes: int, folded: int) -> None:
-        self.notes += notes
-        self.folded += folded
-        rate = int(self.folded / max(time.monotonic() - self.started, 1e-6))
-        if self.bar is not None:
-            self.bar.update(self.task, completed=min(self.folded, self.total), rate=f"{rate:,}")
-        elif self.folded >= self.next_line:
-            click.echo(f"{self.label}: {self.folded:,} of about {self.total:,} events folded, {rate:,} ev/s",
-                       err=True)
-            self.next_line = self.folded + self.every
-
-    def __enter__(self) -> Reporter:
-        if self.bar is not None:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    @property
-    def rate(self) -> int:
-        return int(self.folded / max(time.monotonic() - self.started, 1e-6))
 
 
 @command.command("catch-up")
@@ -88,7 +39,7 @@ def catch_up(ctx, follow, batch, poll):
     from projections.build import position
 
     ledger = ledger_from(ctx)
-    with Reporter("catching up", max(ledger.event_count() - position(ledger), 0)) as report:
+    with EventProgress("catching up", max(ledger.event_count() - position(ledger), 0)) as report:
         while True:
             read = run(ledger, batch=batch, progress=report)
             if not follow:
@@ -114,7 +65,7 @@ def rebuild(ctx, workers):
     from projections.rebuild import rebuild as run
 
     ledger = ledger_from(ctx)
-    with Reporter("rebuilding", ledger.event_count()) as report:
+    with EventProgress("rebuilding", ledger.event_count()) as report:
         end = run(ledger, workers=workers, progress=report)
     click.echo(f"rebuilt to {end}: {report.folded:,} events folded ({report.rate:,} ev/s)")
 
@@ -135,7 +86,7 @@ def check(ctx, workers, limit):
     from projections.rebuild import check as run
 
     ledger = ledger_from(ctx)
-    with Reporter("checking", ledger.event_count()) as report:
+    with EventProgress("checking", ledger.event_count()) as report:
         differences = run(ledger, workers=workers, progress=report)
     for difference in differences[:limit]:
         click.echo(f"{difference.table} {difference.key}: live {difference.live} != rebuilt {difference.rebuilt}")

@@ -11,12 +11,11 @@ from commands.options import (
     effective_date,
     on_option,
     operator_option,
-    record,
     require_operator,
     stdout,
+    vouchered,
 )
 from ledger.intake import validation
-from ledger.refunds import handlers as refunds
 from ledger.refunds.rules import REASONS
 
 
@@ -46,8 +45,8 @@ def request(ctx, id_number, reason, on, documents, operator):
         yibao refund request --id 640102199001011237 --reason to-employee --on 2025-07-01 --operator clerk01
     """
     operator = require_operator(operator)
-    year, months, amount = record(ctx, refunds.request,
+    (year, months, amount), done = vouchered(ctx, "refund",
         id_number=validation.id_number(id_number, "id"), reason=validation.choice(reason, "reason", REASONS),
         on=effective_date(on), operator=operator, documents=document_refs(documents))
     covered = f"{len(months)} months of {year} ({months[0]}..{months[-1]})" if months else f"the resident year {year}"
-    stdout.print(f"refunded {amount} for {covered}")
+    stdout.print(f"{'refunded' if done else 'to refund'} {amount} for {covered}")

@@ -18,6 +18,8 @@ from commands.options import (
     print_json,
     record,
     require_operator,
+    reveal_option,
+    shown,
     stdout,
 )
 from ledger.core.errors import BadInput
@@ -198,6 +200,7 @@ def recognise(ctx, id_number, condition, on, documents, operator):
 @click.option("--year", type=click.IntRange(2000, 2100), help="Benefit year (default: this year).")
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000))
 @json_option
+@reveal_option(reason=("--reveal-reason",))
 @db_option
 @click.pass_context
 def list_(ctx, status, reason, year, limit, as_json):
@@ -208,7 +211,8 @@ def list_(ctx, status, reason, year, limit, as_json):
         yibao resident list --status unpaid --reason interrupted --year 2025 --json
     """
     year = year or datetime.date.today().year
-    rows = record(ctx, residents, status=status, reason=reason, year=year, limit=limit)
+    rows = shown(ctx, record(ctx, residents, status=status, reason=reason, year=year, limit=limit),
+                 f"resident list {status} {year}")
     if as_json:
         print_json(rows)
         return

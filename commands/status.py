@@ -14,6 +14,8 @@ from commands.options import (
     known_at_option,
     ledger_from,
     print_json,
+    reveal_option,
+    shown,
     stdout,
 )
 from ledger.intake import validation
@@ -26,6 +28,7 @@ from projections.status import status
 @click.option("--on", metavar="DATE", help="The date asked about (default: today).")
 @known_at_option
 @json_option
+@reveal_option
 @db_option
 @click.pass_context
 def command(ctx, id_number, on, known_at, as_json):
@@ -40,12 +43,13 @@ def command(ctx, id_number, on, known_at, as_json):
     moment = asked or datetime.datetime.now(datetime.timezone.utc)
     with standing(ledger_from(ctx), id_number, asked) as found:
         document = status(found.view, effective_date(on), moment, found)
+    document = shown(ctx, document, id_number)
     if as_json:
         print_json(document)
         return
     from rich.table import Table
 
-    table = Table(title=f"status of {id_number}", show_header=False)
+    table = Table(title=f"status of {document['id_number']}", show_header=False)
     for key, value in document.items():
         table.add_row(key, "-" if value is None else str(value))
     stdout.print(table)

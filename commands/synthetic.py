@@ -31,6 +31,16 @@ GIVEN = ("明", "芳", "军", "霞", "伟", "娟", "强", "敏", "勇", "燕", "
 TRADES = ("建材", "枸杞", "煤业", "物流", "餐饮", "葡萄酒", "电力", "商贸", "羊绒", "软件")
 OPERATORS = ("clerk01", "clerk02", "clerk03")
 DEMO_OPERATOR = "demo"
+ADMIN, REVIEWER, APPROVER = "admin01", "reviewer01", "approver01"
+
+
+def staff_the_ledger(ledger: Ledger) -> None:
+    """The demo's operators (AUD-1): its administrator, its clerks, a reviewer and an approver."""
+    audit.name_first_admin(ledger.unit_of_work(), name=ADMIN, on=datetime.date(2024, 1, 1))
+    for name, roles in [*((c, ["clerk"]) for c in (*OPERATORS, DEMO_OPERATOR)), (REVIEWER, ["reviewer"]),
+                        (APPROVER, ["approver"])]:
+        audit.add_operator(ledger.unit_of_work(), name=name, roles=roles, on=datetime.date(2024, 1, 1),
+                           operator=ADMIN)
 
 
 def id_number(rng: random.Random, birth: datetime.date, sex: str) -> str:
@@ -183,9 +193,11 @@ def _sample_person(ledger: Ledger, rng: random.Random, region: Region) -> str:
                            operator="clerk01", documents=["入职登记表-2024-031"])
     registration.change_person(ledger.unit_of_work(), id_number=number, changes={"address": "银川市西夏区文萃路9号"},
                                on=datetime.date(2024, 5, 1), operator="clerk02", reason="搬家")
-    audit.correct_person(ledger.unit_of_work(), id_number=number, seq=2,
-                         reason="address typed from another person's form", on=datetime.date(2024, 5, 3),
-                         operator="clerk01")
+    proposed = audit.submit(ledger.unit_of_work(), operation="correct-person", id_number=number, seq=2,
+                            reason="address typed from another person's form", on=datetime.date(2024, 5, 3),
+                            operator="clerk01")
+    for signer in (REVIEWER, APPROVER):  # AUD-1: a correction is a voucher, signed by two other people
+        audit.sign(ledger.unit_of_work(), voucher=proposed.voucher, on=datetime.date(2024, 5, 3), operator=signer)
     registration.change_person(ledger.unit_of_work(), id_number=number, changes={"address": "银川市金凤区正源街18号"},
                                on=datetime.date(2024, 5, 1), operator="clerk01", reason="搬家")
     region.persons.append(number)

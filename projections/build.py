@@ -16,6 +16,14 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.utils import resolve_topic
 
+from ledger.audit.reveals import DataRevealed, RevealsOpened
+from ledger.audit.roster import OperatorAdded, OperatorRemoved, RosterOpened
+from ledger.audit.vouchers import (
+    VoucherApproved,
+    VoucherProposed,
+    VoucherRejected,
+    VoucherReviewed,
+)
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.events import (
     BasesDeclared,
@@ -53,17 +61,21 @@ from projections.tables import (
     COLUMNS,
     EMPLOYER_TABLES,
     PERSON_TABLES,
+    VOUCHER_TABLES,
     Rows,
     person_rows,
     staff_rows,
+    voucher_row,
 )
 
 TRACKING = "yibao-tables"
 EMPLOYER_FACTS = (EmployerRegistered, EmployerChanged, EmployerCancelled, StaffHired, StaffLeft, BasesDeclared,
                   DeferralAgreed)
 POLICY_FACTS = (PolicyBookOpened, AverageWagePublished, PolicyParameterSet)
+VOUCHER_FACTS = (VoucherProposed, VoucherReviewed, VoucherApproved, VoucherRejected)
 NOT_PERSONS = (IdNumberIndex.Created, ReceiptBatchOpened, ReceiptUnmatched, ReceiptBatchProgressed, JobStarted,
-               JobProgressed, JobFinished, InstitutionRegistered, SettlementNumbered)
+               JobProgressed, JobFinished, InstitutionRegistered, SettlementNumbered, RosterOpened, OperatorAdded,
+               OperatorRemoved, RevealsOpened, DataRevealed)
 PERSONS_PER_TRANSACTION = 500
 
 
@@ -74,6 +86,7 @@ class Touched:
     persons: set[UUID] = field(default_factory=set)
     employers: set[UUID] = field(default_factory=set)
     deferring: set[UUID] = field(default_factory=set)
+    vouchers: set[UUID] = field(default_factory=set)
     unknown: set[UUID] = field(default_factory=set)
     policy: bool = False
 
@@ -85,6 +98,8 @@ def classify(notifications: Iterable[Any]) -> Touched:
         stream = note.originator_id if isinstance(note.originator_id, UUID) else UUID(note.originator_id)
         if issubclass(kind, POLICY_FACTS):
             touched.policy = True
+        elif issubclass(kind, VOUCHER_FACTS):
+            touched.vouchers.add(stream)
         elif issubclass(kind, EMPLOYER_FACTS):
             touched.employers.add(stream)
             if issubclass(kind, DeferralAgreed):
@@ -145,6 +160,13 @@ class Builder:
         self.tables.replace(cursor, EMPLOYER_TABLES, "code", codes, {"yibao_staff": rows}, COLUMNS)
         return sum(len(l.events) for l in loaded.values())
 
+    def write_vouchers(self, cursor: Any, voucher_ids: Iterable[UUID]) -> int:
+        loaded = self.tables.load(cursor, voucher_ids)
+        rows = [voucher_row(stream.events, stream_id, stream.position) for stream_id, stream in loaded.items()]
+        self.tables.replace(cursor, VOUCHER_TABLES, "voucher", [row[0] for row in rows], {"yibao_vouchers": rows},
+                            COLUMNS)
+        return sum(len(l.events) for l in loaded.values())
+
     def sort_unknown(self, cursor: Any, touched: Touched) -> None:
         """A reversal names no stream kind: its stream's first fact does."""
         for stream_id, loaded in self.tables.load(cursor, touched.unknown).items():
@@ -159,7 +181,7 @@ class Builder:
     def apply(self, cursor: Any, touched: Touched, policy: tuple[Any, int]) -> int:
         """Make again the rows of whatever a run of notifications touched, in this transaction."""
         self.sort_unknown(cursor, touched)
-        folded = self.write_employers(cursor, touched.employers)
+        folded = self.write_employers(cursor, touched.employers) + self.write_vouchers(cursor, touched.vouchers)
         if touched.deferring:
             codes = [stream.events[0].code for stream in self.tables.load(cursor, touched.deferring).values()]
             touched.persons |= self.tables.persons_of_employers(cursor, codes)
@@ -188,7 +210,7 @@ def catch_up(ledger: Any, *, batch: int = 1000, progress: Callable[[int, int], N
         if touched.policy:
             remake_everyone(ledger, builder, progress)
             touched = Touched()
-        with ledger.recorder.datastore.transaction(commit=True) as cursor:
+        with builder.tables.transaction() as cursor:
             folded = builder.apply(cursor, touched, builder.policy(cursor))
             try:
                 tracker._insert_tracking(cursor, Tracking(name, notes[-1].id))
@@ -207,18 +229,19 @@ def remake_everyone(ledger: Any, builder: Builder, progress: Callable[[int, int]
                     workers: int = 1, worker: int = 0) -> None:
     """Every person's and employer's rows made again (a transaction a page of persons); this worker's share."""
     tables = builder.tables
-    with ledger.recorder.datastore.transaction(commit=False) as cursor:
+    with tables.transaction(commit=False) as cursor:
         persons = [p for p in tables.streams_with(cursor, topics_of(PersonRegistered)) if share(p, workers) == worker]
         employers = [e for e in tables.streams_with(cursor, topics_of(EmployerRegistered))
                      if share(e, workers) == worker]
+        vouchers = [v for v in tables.streams_with(cursor, topics_of(VoucherProposed)) if share(v, workers) == worker]
     for start in range(0, len(persons), PERSONS_PER_TRANSACTION):
-        with ledger.recorder.datastore.transaction(commit=True) as cursor:
+        with tables.transaction() as cursor:
             policy = builder.policy(cursor)
             folded = builder.write_persons(cursor, persons[start:start + PERSONS_PER_TRANSACTION], policy)
         if progress:
             progress(0, folded)
-    with ledger.recorder.datastore.transaction(commit=True) as cursor:
-        folded = builder.write_employers(cursor, employers)
+    with tables.transaction() as cursor:
+        folded = builder.write_employers(cursor, employers) + builder.write_vouchers(cursor, vouchers)
     if progress:
         progress(0, folded)
 

@@ -27,7 +27,7 @@ def rebuild(ledger: Any, *, workers: int = 1, progress: Progress | None = None) 
     """Replay the whole log into fresh tables and swap them in; returns the position they reflect."""
     tables = _fill(ledger, "_next", workers, progress)
     tracker = ledger.factory.tracking_recorder()
-    with ledger.recorder.datastore.transaction(commit=True) as cursor:
+    with tables.transaction() as cursor:
         # What was recorded since the generation's last catch-up, applied here, in the swap's transaction.
         builder = Builder(ledger, "_next")
         start = tracker._max_tracking_id(TRACKING + "_next", cursor) or 0

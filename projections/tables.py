@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.audit.vouchers import state_of
 from ledger.benefits import account
 from ledger.benefits.eligibility import periods as eligibility_periods
 from ledger.contributions.events import (
@@ -33,6 +34,7 @@ MONTH_FACTS = (ContributionAssessed, ContributionReassessed, ContributionReceive
 PERSON_TABLES = ("yibao_views", "yibao_person_months", "yibao_account_movements", "yibao_eligibility",
                  "yibao_maternity_months", "yibao_benefit_payments", "yibao_registrations")
 EMPLOYER_TABLES = ("yibao_staff",)
+VOUCHER_TABLES = ("yibao_vouchers",)
 COLUMNS = {
     "yibao_views": ("person_id", "id_number", "position", "streams", "horizon", "last_receipt", "facts"),
     "yibao_person_months": (
@@ -50,12 +52,15 @@ COLUMNS = {
     "yibao_registrations": ("person_id", "valid_from", "valid_until", "id_number", "registered", "scheme",
                             "position"),
     "yibao_staff": ("code", "person_id", "id_number", "from_month", "until_month", "position"),
+    "yibao_vouchers": ("voucher", "stream_id", "operation", "subject", "stage", "handler", "reviewer", "approver",
+                       "proposed_at", "summary", "position"),
 }
 PRIMARY_KEYS = {
     "yibao_views": ("person_id",), "yibao_person_months": ("person_id", "month"),
     "yibao_account_movements": ("person_id", "n"), "yibao_eligibility": ("person_id", "valid_from"),
     "yibao_maternity_months": ("person_id", "month"), "yibao_benefit_payments": ("person_id", "seq"),
     "yibao_registrations": ("person_id", "valid_from"), "yibao_staff": ("code", "person_id", "from_month"),
+    "yibao_vouchers": ("voucher",),
 }
 
 
@@ -163,3 +168,9 @@ def staff_rows(view: View, code: str, position: int) -> list[tuple]:
     rows += [(code, person_id, id_number, start, None, position) for person_id, (id_number, start) in
              open_stays.items()]
     return rows
+
+
+def voucher_row(facts: list[Any], stream_id: Any, position: int) -> tuple:
+    """AUD-1: where a voucher stands, from its stream."""
+    listing = state_of(facts).listing()
+    return (listing["voucher"], stream_id, *(listing[c] for c in COLUMNS["yibao_vouchers"][2:-1]), position)

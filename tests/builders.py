@@ -7,6 +7,7 @@ else is the ledger's own (find_person, view, policy, recorder ...).
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
@@ -46,6 +47,9 @@ from ledger.store.unit_of_work import attempt
 
 D = datetime.date
 OP = "tester"
+ADMIN, REVIEWER, APPROVER = "admin01", "reviewer01", "approver01"
+CLERKS = (OP, "a", "b", "c", "c2", "clerk01", "clerk02", "x")
+"""Every operator name the tests write with: clerks, enrolled on every ledger a desk opens (AUD-1)."""
 POLICY = Policy.defaults()
 
 HANDLERS = {
@@ -70,6 +74,8 @@ HANDLERS = {
     "register_institution": medical.register_institution, "settle": medical.settle,
     "import_settlements": medical.import_settlements, "claim_reimbursement": medical.claim,
     "recognise_condition": resident.recognise_condition,
+    "add_operator": audit.add_operator, "remove_operator": audit.remove_operator,
+    "submit": audit.submit, "sign": audit.sign, "reject": audit.reject,
 }
 
 
@@ -82,6 +88,7 @@ class Desk:
 
     def __init__(self, ledger: Any, checked: bool = False):
         self.ledger, self.checked = ledger, checked
+        enrol(ledger)
 
     def __getattr__(self, name: str) -> Any:
         handler = HANDLERS.get(name)
@@ -117,6 +124,23 @@ class Desk:
 
     def staff(self, code: str, on: datetime.date) -> dict:
         return staff_on(self.ledger.employer_view(code), on)
+
+
+def approved(yibao: Any, proposed: Any) -> Any:
+    """Sign the voucher a command proposed, as two other people would: reviewed, then approved (AUD-1)."""
+    found = re.search(r"voucher (V\S+) proposed \(AUD-1\)", proposed.output)
+    assert proposed.exit_code == 0 and found, proposed.output
+    for who in (REVIEWER, APPROVER):
+        signed = yibao("review", "approve", found.group(1), "--operator", who)
+        assert signed.exit_code == 0, signed.output
+    return signed
+
+
+def enrol(ledger: Any) -> None:
+    """The tests' operators (AUD-1), once per ledger: an administrator, the clerks, a reviewer and an approver."""
+    if audit.name_first_admin(ledger.unit_of_work(), name=ADMIN, on=D(2020, 1, 1)):
+        for name, roles in [*((c, ["clerk"]) for c in CLERKS), (REVIEWER, ["reviewer"]), (APPROVER, ["approver"])]:
+            audit.add_operator(ledger.unit_of_work(), name=name, roles=roles, on=D(2020, 1, 1), operator=ADMIN)
 
 
 def check_invariants(ledger: Any) -> None:

@@ -16,7 +16,7 @@ from commands.synthetic import credit_code, id_number
 from ledger.store.application import Ledger
 from ledger.store.opening import open_ledger
 from ledger.store.storage import store_for
-from tests.builders import Desk
+from tests.builders import Desk, enrol
 
 ADMIN_URL = os.environ.get("YIBAO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("YIBAO_REQUIRE_POSTGRES") == "1"
@@ -82,7 +82,12 @@ def yibao(store_url, monkeypatch):
 
     def run(*args: str, operator: bool = True):
         env = None if operator else {"YIBAO_OPERATOR": None}
-        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        if args[:1] == ("init",) and "--db" not in args and result.exit_code == 0:
+            ledger = open_ledger(store_url)
+            enrol(ledger)  # the tests' operators (AUD-1), as an administrator would have added them
+            ledger.close()
+        return result
 
     return run
 

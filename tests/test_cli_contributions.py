@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from projections.privacy import mask_id
 from tests.conftest import stored_event_count
 
 
@@ -32,7 +33,7 @@ def test_a_bad_wage_file_exits_2_listing_its_rows_and_writes_nothing(yibao, stor
     assert result.exit_code == 2 and "row 3: monthly_wage" in result.output
     bad.write_text(f"id_number,monthly_wage\n{flexible},7000\n")
     result = yibao("employer", "declare-bases", "--code", code, "--year", "2025", "--file", str(bad))
-    assert result.exit_code == 2 and f"row 2: {flexible} is not on the staff" in result.output
+    assert result.exit_code == 2 and f"row 2: {mask_id(flexible)} is not on the staff" in result.output
     assert stored_event_count(store_url) == before
 
 
@@ -50,7 +51,7 @@ def test_a_year_of_assessments_receipts_and_months(yibao, make_code, make_id, tm
     assert "0 matched, 0 unmatched, 3 already recorded" in again.output
 
     unmatched = json.loads(yibao("contributions", "unmatched", "--json").output)
-    assert [(u["id_number"], u["amount"], u["row"]) for u in unmatched] == [(flexible, "1.00", 4)]
+    assert [(u["id_number"], u["amount"], u["row"]) for u in unmatched] == [(mask_id(flexible), "1.00", 4)]
     assert "wrong amount" in unmatched[0]["reason"]
 
     rows = json.loads(yibao("months", employee, "--json").output)

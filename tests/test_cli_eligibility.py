@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from tests.builders import approved
 from tests.conftest import stored_event_count
 
 
@@ -73,8 +74,10 @@ def test_retirement_from_the_cli(yibao, make_id):
 
 def test_refund_and_maternity_commands(yibao, store_url, make_id):
     number = flexible_paying(yibao, make_id, months=("2024-03", "2024-12"), amount="3882.40")
-    refunded = yibao("refund", "request", "--id", number, "--reason", "to-employee", "--on", "2024-10-01")
-    assert refunded.exit_code == 0 and "refunded 873.54 for 3 months of 2024 (2024-10..2024-12)" in refunded.output
+    proposed = yibao("refund", "request", "--id", number, "--reason", "to-employee", "--on", "2024-10-01")
+    assert "to refund 873.54 for 3 months of 2024 (2024-10..2024-12)" in proposed.output
+    assert approved(yibao, proposed).exit_code == 0
+    assert "RefundPaid" in json.dumps(json.loads(yibao("timeline", number, "--json").output))
     again = yibao("refund", "request", "--id", number, "--reason", "to-employee", "--on", "2024-10-01")
     assert again.exit_code == 1 and "REF-2: 2024 was refunded already" in again.output
     before = stored_event_count(store_url)

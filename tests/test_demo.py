@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from projections.privacy import mask_id
+
 
 def yibao_executable() -> str:
     """The installed console script, beside this interpreter when pytest runs from a virtual environment."""
@@ -40,7 +42,15 @@ def test_demo_runs_on_the_sqlite_default_in_a_fresh_directory(tmp_path):
 def test_demo_fills_any_store_with_valid_people(yibao, store_url):
     result = yibao("demo", "--persons", "30")
     assert result.exit_code == 0, result.output
-    sample = next(line.split()[-1] for line in result.output.splitlines() if "timeline of" in line)
+    from ledger.store.opening import open_ledger
+
+    shown = next(line.split()[-1] for line in result.output.splitlines() if "timeline of" in line)
+    ledger = open_ledger(store_url)
+    try:
+        sample = ledger.job("demo").finished.summary["sample"]
+    finally:
+        ledger.close()
+    assert shown == mask_id(sample)  # the screen shows the sample masked
     rows = json.loads(yibao("timeline", sample, "--json").output)
     assert [row["reversed_by"] for row in rows][:3] == [None, 3, None]
 
@@ -49,7 +59,7 @@ def test_a_demo_that_stopped_part_way_is_not_doubled_by_a_second_run(yibao, stor
     from commands.synthetic import DEMO_OPERATOR
     from ledger.core.jobs import Job
     from ledger.store.opening import open_ledger
-    from tests.builders import Desk
+    from tests.builders import OP, Desk
     from tests.conftest import stored_event_count
 
     ledger = open_ledger(store_url, initialise=True)
@@ -57,7 +67,7 @@ def test_a_demo_that_stopped_part_way_is_not_doubled_by_a_second_run(yibao, stor
         ledger.commit(Job.start(kind="demo", key="persons=30 seed=1", parameters={}, on=datetime.date(2026, 1, 1),
                                 operator=DEMO_OPERATOR))
         Desk(ledger).register_employer(code="91640100MA76A1B2CR", name="宁夏塞上建材有限公司", unit_type="enterprise",
-                                 on=datetime.date(2024, 1, 5), operator=DEMO_OPERATOR)
+                                       on=datetime.date(2024, 1, 5), operator=OP)
     finally:
         ledger.close()
     before = stored_event_count(store_url)
@@ -78,11 +88,12 @@ def test_a_demo_refuses_a_ledger_holding_other_facts(yibao, store_url):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(persons=st.integers(1, 60), seed=st.integers(0, 10_000))
 def test_the_synthetic_region_is_made_whole_for_any_size_and_seed(persons, seed):
-    from commands.synthetic import fill_region
+    from commands.synthetic import fill_region, staff_the_ledger
     from ledger.store.application import Ledger
     from ledger.store.storage import store_for
 
     ledger = Ledger(env=store_for("memory:").settings)
+    staff_the_ledger(ledger)
     region = fill_region(ledger, persons, seed=seed)
     assert len(region.persons) == persons + 1  # and the sample
     assert all(ledger.find_person(number) for number in region.persons)

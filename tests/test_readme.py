@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from projections.privacy import mask_id
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
 
@@ -23,19 +25,21 @@ def test_the_tour_runs_as_written(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
     env.pop("YIBAO_DB", None)
     script = "".join(fenced_after(f"<!-- {name} -->") for name in ("tour", "tour-contributions", "tour-eligibility",
-                                                                   "tour-maternity", "tour-resident", "tour-benefits"))
+                                                                   "tour-maternity", "tour-resident", "tour-benefits",
+                                                                   "tour-audit"))
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert re.search(r"│ 2 +│ PersonChanged +│ 2024-05-01 .*│ 3 +│", result.stdout)
     assert "3 rows: 3 matched, 0 unmatched, 0 already recorded" in result.stdout
+    assert "the log still leads to the digest taken" in result.stdout and "included: event 3 of stream" in result.stdout
     assert "3 rows: 0 matched, 0 unmatched, 3 already recorded" in result.stdout
     assert re.search(r"2025-01 .*│ 5160\.00 .*│ 24\.56 +│ trued-up", result.stdout)
     # March's first assessment is overdue; February's true-up is not due before the end of the year (CON-3)
     assert "owes 437.36 (arrears 388.24, deferred 0.00)" in result.stdout
     statuses = [json.loads(block) for block in re.findall(r"^\{\n.*?^\}$", result.stdout, re.S | re.M)]
     statuses = [s for s in statuses if "benefits" in s]
-    waiting, interrupted, resumed = [s["benefits"] for s in statuses if s["id_number"] == "640102198506120020"]
+    waiting, interrupted, resumed = [s["benefits"] for s in statuses if s["id_number"] == mask_id("640102198506120020")]
     assert waiting == {"account": True, "pooled": False, "pooled_from": "2026-09-01",
                        "reason": "WAIT-2: 4 of 6 months paid", "scheme": None}
     assert (interrupted["account"], interrupted["pooled"]) == (True, False)
@@ -43,21 +47,26 @@ def test_the_tour_runs_as_written(tmp_path):
     assert resumed["reason"] == "WAIT-5: resumed: 3 of 6 months paid"
     assert "back_paid" in result.stdout and "contribution_months.back_paid" in result.stdout
     assert "MAT-3: a nursing-subsidy claim needs spouse-discharge-record" in result.stderr
-    assert "paid nursing-subsidy 4300.00 (2025-02-14+25d)" in result.stdout
+    assert "to pay nursing-subsidy 4300.00 (2025-02-14+25d)" in result.stderr  # proposed, then approved
     assert "MAT-1: maternity benefits are for the employee scheme" in result.stderr
     assert '"maternity_continuous_months": 2' in result.stdout
-    baby = next(s for s in statuses if s["id_number"] == "640104202405100508")
+    assert "AUD-1: 'visitor' is not an operator of this ledger" in result.stderr
+    assert "AUD-1: clerk02 is the handler of voucher" in result.stderr
+    assert "AUD-1: reviewer01 is the reviewer of voucher" in result.stderr
+    assert len(re.findall(r"voucher V\d{8}-[0-9A-F]{6} approved by approver01", result.stdout)) == 5
+    assert "to refund 400.00 for the resident year 2025" in result.stdout
+    baby = next(s for s in statuses if s["id_number"] == mask_id("640104202405100508"))
     assert (baby["benefits"]["pooled"], baby["benefits"]["scheme"]) == (True, "resident")
-    father = next(s for s in statuses if s["id_number"] == "640122198508014294")
+    father = next(s for s in statuses if s["id_number"] == mask_id("640122198508014294"))
     assert father["facilities"]["primary"] == "永宁县杨和镇卫生院 (primary)"
     assert "RES-5: a primary-care signing changes only in June or December" in result.stderr
     assert "WAIT-8: 2024 is paid from 2023-09-01" in result.stderr
     assert "settled: inpatient at H64010400001 on 2024-12-28" in result.stdout
     assert "already recorded: inpatient at H64010400001" in result.stdout
-    assert "x 0.65 = 11050.00" in result.stdout  # (18000 - 1000) x 65 %, a resident at level 3
+    assert "x 0.65 = 11050.00" in result.stderr  # (18000 - 1000) x 65 %, a resident at level 3
     assert "BEN-4: not payable by the fund: a third party bears it" in result.stderr
     assert re.search(r"WAIT-2: no fund part on 2025-03-25", result.stderr)
-    tian = [s for s in statuses if s["id_number"] == "640122198508014294" and s["on"] == "2024-12-31"][0]
+    tian = [s for s in statuses if s["id_number"] == mask_id("640122198508014294") and s["on"] == "2024-12-31"][0]
     assert tian["benefits_paid"]["fund"] == "18248.00"  # 7150 + 48 + 11050
 
 

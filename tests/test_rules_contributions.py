@@ -373,3 +373,26 @@ def test_con_3_a_true_up_is_due_by_the_end_of_the_year_and_does_not_postpone_the
     july = desk.employer_debt(code, D(2025, 7, 31))
     assert (july.owed, july.arrears) == (Decimal("437.36"), Decimal("388.24"))  # February's first amount only
     assert desk.employer_debt(code, D(2026, 1, 1)).arrears == Decimal("437.36")
+
+
+def test_con_5_wait_5_a_worker_who_resumed_in_a_year_with_cancelled_months_is_assessed_for_next_year_in_q4(
+        desk, make_id):
+    number = flexible(desk, make_id, on=D(2024, 3, 10))
+    desk.assess_month(month=Month(2024, 3), operator=OP)
+    pay(desk, number, "2024-03", on=D(2024, 3, 20))
+    desk.interrupt(id_number=number, month=Month(2024, 4), operator=OP)
+    desk.resume(id_number=number, on=D(2024, 8, 1), operator=OP)
+    desk.assess_month(month=Month(2024, 8), operator=OP)
+    desk.assess_month(month=Month(2024, 10), operator=OP)
+    next_year = [pm for m, pm in desk.months(number).items() if m.year == 2025]
+    assert len(next_year) == 12 and {pm.due_on for pm in next_year} == {D(2024, 12, 31)}
+
+
+def test_con_9_ret_1_a_retiree_still_on_the_staff_is_not_assessed_as_an_employee(desk, make_code, make_id):
+    code, (number,) = employer_with_staff(desk, make_code, make_id, on=D(2024, 1, 1))
+    declare(desk, code, 2024, {number: "6000"})
+    desk.retire(id_number=number, on=D(2024, 3, 1), operator=OP)
+    report = desk.assess_month(month=Month(2024, 4), operator=OP)
+    assert report.assessed == 0 and Month(2024, 4) not in desk.months(number)
+    assert report.skipped == [(number, f"CON-9: {number} is retired, not an employee, in 2024-04: record their "
+                                       "leaving the staff")]

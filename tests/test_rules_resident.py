@@ -338,3 +338,12 @@ def test_ref_3_r18_the_refund_and_the_cancellation_are_recorded_together(desk, m
     cancelled = {n: desk.state(n, D(2024, 12, 20)) for n in (abroad, moving, employed)}
     assert [(c.registered, c.cancelled_reason, c.scheme) for c in cancelled.values()] == [
         (False, "abroad", "resident"), (False, "left", "resident"), (True, None, "employee")]
+
+
+def test_res_7_a_payment_for_2025_made_in_the_autumn_2024_window_after_a_lapse_waits_by_2025s_rule(desk, make_id):
+    number = resident(desk, make_id)
+    desk.pay_resident(id_number=number, year=2023, on=D(2022, 10, 1), operator=OP)  # 2024 lapses
+    desk.pay_resident(id_number=number, year=2025, on=D(2024, 10, 10), operator=OP)  # the 2025 rule's first window
+    january, _ = outlook(desk, number, D(2025, 1, 2))
+    assert (january.pooled, january.pooled_from) == (False, D(2025, 4, 1))
+    assert january.reason == "RES-7: enrolled after 1 lapsed years, 3 months' wait"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ledger.contributions.bases import (
     Reference,
@@ -73,7 +74,8 @@ def flexible_lumps(months: dict[Month, PersonMonth], start: Month, month: Month
                    ) -> list[tuple[Month, Month, datetime.date]]:
     """CON-5: a new (or resumed) flexible enrolment owes the rest of its year at once; in Q4 everyone is assessed
     for next year, due by 31 December. Returns (first, last, due on) of each lump sum to assess."""
-    interrupted = any(pm.cancelled for m, pm in months.items() if m.year == month.year)
+    # Months cancelled before a resumption (WAIT-5) do not stop next year's assessment: the enrolment started anew.
+    interrupted = any(pm.cancelled for m, pm in months.items() if m.year == month.year and m >= start)
     lumps = []
     if start.year == month.year and not any(m >= start for m in months if not months[m].cancelled):
         lumps.append((start, Month(month.year, 12), Month(month.year, 12).last_day))
@@ -102,3 +104,11 @@ def assessed(months: dict[Month, PersonMonth], month: Month) -> bool:
     """CON-6: one standing assessment per person-month."""
     existing = months.get(month)
     return existing is not None and not existing.cancelled
+
+
+def check_staff_scheme(state: Any, month: Month) -> None:
+    """CON-9: a staff member is assessed as an employee only while in the employee scheme; a retiree (RET-1) or
+    someone moved to another scheme still on the staff is the employer's leaving to declare."""
+    if state.scheme != "employee":
+        raise RuleViolation("CON-9", f"{state.id_number} is {state.scheme}, not an employee, in {month}: record "
+                                     "their leaving the staff")

@@ -17,6 +17,7 @@ from ledger.benefits.interruption import interrupted_from, resumed_on
 from ledger.contributions.assessment import (
     amounts,
     assessed,
+    check_staff_scheme,
     employee_base,
     employee_due_on,
     flexible_base,
@@ -268,7 +269,7 @@ def _assess_staff(uow, employer: Any, month: Month, operator: str, estimate_base
             report.already += 1
             continue
         try:
-            require_registered(uow.view(person), month.last_day)
+            check_staff_scheme(require_registered(uow.view(person), month.last_day), month)
             base, basis, reference_year = employee_base(uow.policy, month, wages.get(person_id),
                                                         months.get(month - 1), estimate_base)
         except RuleViolation as refusal:
@@ -320,7 +321,7 @@ def publish_average_wage(uow, *, year: int, annual: Decimal, on: datetime.date, 
                          documents: list[str] = ()) -> Report:
     """CON-3: record the publication, then true up year+1's months assessed on an older average."""
     check_average_wage(year, annual, on)
-    uow.policy_book().record(AverageWagePublished, year=year, annual=annual, on=on, operator=operator,
+    uow.policy_book(operator).record(AverageWagePublished, year=year, annual=annual, on=on, operator=operator,
                              documents=list(documents))
     uow.commit()
     return true_up(uow, contribution_year=year + 1, on=on, operator=operator)

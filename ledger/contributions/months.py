@@ -189,8 +189,17 @@ def table_on(view: View, on: datetime.date) -> dict[Month, PersonMonth]:
     reached = receipts_reached(view, on)
     if reached is None:
         return table(view)
-    return view.memo(("months by receipts", reached),
-                     lambda: {m: pm.as_of(on) for m, pm in table(view).items()})
+
+    def then() -> dict[Month, PersonMonth]:
+        # Only months with money received after `on` differ from the table with every receipt known.
+        latest = view.memo("latest receipts", lambda: sorted(
+            (max(r[0] for r in pm.receipts), m) for m, pm in table(view).items() if pm.receipts))
+        months = dict(table(view))
+        for _, month in latest[bisect.bisect_right(latest, (on, Month(9999, 12))):]:
+            months[month] = months[month].as_of(on)
+        return months
+
+    return view.memo(("months by receipts", reached), then)
 
 
 def receipts_reached(view: View, on: datetime.date) -> int | None:

@@ -42,6 +42,9 @@ class LedgerEvent(AggregateEvent):
 
     operator: str
     documents: list[str]
+    approval = None
+    """A voucher's signatures (voucher, handler, reviewer, approver) on a fact its approval recorded (AUD-1);
+    not a field: stored only on those facts, and absent from every fact recorded before vouchers existed."""
 
     def apply(self, aggregate: Any) -> None:
         # Streams keep their facts; state is always a fold over them (the person's view).

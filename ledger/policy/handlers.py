@@ -10,6 +10,6 @@ from ledger.policy.book import PolicyParameterSet, check_parameter
 def set_parameter(uow, *, name: str, value: str, effective_from: datetime.date, on: datetime.date, operator: str,
                   documents: list[str] = ()) -> None:
     check_parameter(uow.default_policy, name, value)
-    uow.policy_book().record(PolicyParameterSet, name=name, value=value, effective_from=effective_from, on=on,
+    uow.policy_book(operator).record(PolicyParameterSet, name=name, value=value, effective_from=effective_from, on=on,
                              operator=operator, documents=list(documents))
     uow.commit()

@@ -207,7 +207,8 @@ def _cover_start(policy: Policy, paid: dict[int, ResidentContributionPaid], paym
     late_from = datetime.date.fromisoformat(policy.parameter("resident_late_enrolment_from", begins).value)
     if datetime.date(year, 1, 1) < late_from:
         return begins, f"WAIT-8: {year} paid in the window"
-    months = waiting_months(policy, paid, year, payment.on, employee_until)
+    # The wait is the covered year's rule: a window payment made in the autumn before 2025 waits as 2025 says.
+    months = waiting_months(policy, paid, year, begins, employee_until)
     start = (Month.of(begins) + months).day(begins.day)
     if payment.in_window:
         return start, f"RES-7: enrolled after {year - last - 1} lapsed years, {months} months' wait"

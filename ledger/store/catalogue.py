@@ -3,6 +3,7 @@ stored under the topics their classes had before they moved (`formerly`) resolve
 
 from __future__ import annotations
 
+from ledger.audit import reveals, roster, vouchers
 from ledger.benefits import events as benefits
 from ledger.contributions import events as contributions
 from ledger.contributions import receipts
@@ -18,4 +19,4 @@ from ledger.registration import events as registration
 from ledger.resident import events as resident
 
 MODULES = (core, policy, registration, person, employer, contributions, receipts, benefits, maternity, medical,
-           institution, resident, refunds, jobs)
+           institution, resident, refunds, jobs, roster, vouchers, reveals)

@@ -7,7 +7,7 @@ import sqlite3
 from eventsourcing.persistence import PersistenceError
 
 from ledger.core.errors import NotInitialised, StorageFailure
-from ledger.store import schema
+from ledger.store import chain, roles, schema
 from ledger.store.application import Ledger
 from ledger.store.storage import store_for
 
@@ -25,6 +25,9 @@ def open_ledger(url: str, *, initialise: bool = False) -> Ledger:
         elif initialise:
             ledger.applied_migrations = schema.upgrade(ledger.recorder.datastore, store)
             ledger.factory.tracking_recorder()  # its table, for the read side's position
+            chain.chain_upgrade(ledger)  # the events stored before the chain existed
+            if store.dialect == "postgres":
+                roles.set_up(ledger)
         else:
             schema.require_current(ledger.recorder.datastore, store)
     except (PersistenceError, sqlite3.Error, OSError) as error:

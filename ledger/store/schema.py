@@ -11,6 +11,7 @@ from ledger.core.errors import NotInitialised
 from ledger.store.storage import Store
 
 VERSION_TABLE = "yibao_schema_version"
+STATEMENT_MARKER = "-- statement"
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,20 @@ class Migration:
     sql: str
 
     def statements(self) -> list[str]:
-        # Our migrations keep semicolons out of literals, so a plain split of what is not comment is exact.
-        code = "\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--"))
+        # Our migrations keep semicolons out of literals, so a plain split of what is not comment is exact; a
+        # migration whose trigger or function bodies hold semicolons separates its statements by marker lines.
+        lines = self.sql.splitlines()
+        if any(line.strip() == STATEMENT_MARKER for line in lines):
+            chunks, current = [], []
+            for line in lines:
+                if line.strip() == STATEMENT_MARKER:
+                    chunks.append(current)
+                    current = []
+                elif not line.lstrip().startswith("--"):
+                    current.append(line)
+            chunks.append(current)
+            return [s for s in ("\n".join(chunk).strip() for chunk in chunks) if s]
+        code = "\n".join(line for line in lines if not line.lstrip().startswith("--"))
         return [s.strip() for s in code.split(";") if s.strip()]
 
 

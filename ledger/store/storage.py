@@ -35,6 +35,9 @@ def store_for(url: str) -> Store:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "10",
+            # the library's recorders, chaining every event they store (tamper evidence, AUD-2)
+            "APPLICATION_RECORDER_TOPIC": "ledger.store.chained_sqlite:ChainedSQLiteApplicationRecorder",
+            "PROCESS_RECORDER_TOPIC": "ledger.store.chained_sqlite:ChainedSQLiteProcessRecorder",
         })
     if parts.scheme in ("postgresql", "postgres"):
         dbname = unquote(parts.path.lstrip("/"))
@@ -49,5 +52,7 @@ def store_for(url: str) -> Store:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_POOL_SIZE": "2",
+            "APPLICATION_RECORDER_TOPIC": "ledger.store.chained_postgres:ChainedPostgresApplicationRecorder",
+            "PROCESS_RECORDER_TOPIC": "ledger.store.chained_postgres:ChainedPostgresProcessRecorder",
         })
     raise BadInput("db", f"{url!r}: the store URL must start with sqlite:/// or postgresql://")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from ledger.policy.book import PolicyBook
 from ledger.registration.employer import Employer
 
 PAGE = 500
+FOLDING_IDLE = "5min"  # a stuck fold still ends; a page of 40-year histories does not
 
 
 @dataclass
@@ -59,6 +61,15 @@ class Tables:
 
     def name(self, table: str) -> str:
         return table + self.suffix
+
+    @contextmanager
+    def transaction(self, commit: bool = True) -> Iterator[Any]:
+        """A transaction for folding: on PostgreSQL the library ends a session idle in a transaction for 5 s, and a
+        page of long histories folds between two statements for longer than that."""
+        with self.datastore.transaction(commit=commit) as cursor:
+            if self.postgres:
+                cursor.execute(f"SET LOCAL idle_in_transaction_session_timeout = '{FOLDING_IDLE}'")
+            yield cursor
 
     # -- values in and out ----------------------------------------------------------------------------
 
@@ -305,6 +316,15 @@ class Tables:
                        f"e.originator_version = 1 ORDER BY e.{self.nid}",
                        [scheme, self.adapt(True), *([] if on is None else [self.adapt(on)] * 2)])
         return [self.stream_id(row["person_id"]) for row in cursor.fetchall()]
+
+    def vouchers(self, cursor: Any, stages: Iterable[str], subject: str | None = None) -> list[dict[str, Any]]:
+        """AUD-1: vouchers at these stages (about one subject), oldest first."""
+        stages = list(stages)
+        about = "" if subject is None else f" AND subject = {self.mark}"
+        cursor.execute(f"SELECT voucher, operation, subject, stage, handler, reviewer, approver, proposed_at, summary "
+                       f"FROM {self.name('yibao_vouchers')} WHERE stage IN ({','.join([self.mark] * len(stages))})"
+                       f"{about} ORDER BY proposed_at", [*stages, *([] if subject is None else [subject])])
+        return [dict(row) for row in cursor.fetchall()]
 
     def months_where(self, cursor: Any, condition: str, params: list[Any]) -> set[UUID]:
         """The persons with a month row meeting a condition (written with this dialect's marks)."""

@@ -15,10 +15,12 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import PersistenceError
 
+from ledger.audit.roster import Roster, authorise, roles_of
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
-from ledger.core.errors import Conflict, RuleViolation
+from ledger.core.errors import Conflict, RuleViolation, StorageFailure
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook
@@ -33,8 +35,17 @@ class UnitOfWork:
     tables whom it concerns (the composition root, commands/, passes the catch-up). Without it the tables are not
     trusted, and a batch job reads every stream it may concern instead."""
 
-    def __init__(self, ledger: Any, refresh: Callable[[], Any] | None = None):
+    def __init__(self, ledger: Any, refresh: Callable[[], Any] | None = None, *, trial: bool = False):
         self.ledger, self.refresh = ledger, refresh
+        self.trial = trial
+        """A trial unit checks everything and stores nothing: a voucher's proposal (AUD-1)."""
+        self.recorded: list[Any] = []
+        """What a trial unit would have stored."""
+        self.signatures: dict[str, Any] | None = None
+        """A voucher's handler, reviewer and approver, carried by every fact its approval records (AUD-1)."""
+        self._in_office: dict[str, frozenset[str]] | None = None
+        self.saved = (0, 0)
+        """Transactions and facts this unit has saved so far (a long job commits many)."""
         self.default_policy: Policy = ledger.default_policy
         self._streams: dict[UUID, Any] = {}
         self._views: dict[UUID, View] = {}
@@ -85,10 +96,11 @@ class UnitOfWork:
     def employer_ids(self) -> list[UUID]:
         return registry.employer_ids(self.ledger)
 
-    def policy_book(self) -> PolicyBook:
+    def policy_book(self, operator: str) -> PolicyBook:
+        """The region's policy book, opened by whoever first publishes in it."""
         book = self.get(PolicyBook.ID)
         if book is None:
-            book = self.add(PolicyBook.start(on=datetime.date(1999, 1, 1), operator="yibao"))
+            book = self.add(PolicyBook.start(on=datetime.date(1999, 1, 1), operator=operator))
         return book
 
     def view(self, stream: Any) -> View:
@@ -169,6 +181,18 @@ class UnitOfWork:
         with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
             return self.tables.registered_as(cursor, scheme, on)
 
+    def vouchers(self, stages: Iterable[str], subject: str | None = None) -> list[dict[str, Any]]:
+        """AUD-1: the vouchers at these stages, from the vouchers table (every voucher stream on the in-memory
+        store), oldest first."""
+        if self.tables is None:
+            from ledger.audit.vouchers import VoucherProposed, state_of
+
+            found = [state_of(self.get(n.originator_id).history)
+                     for n in registry.notifications(self.ledger, VoucherProposed)]
+            return [v.listing() for v in found if v.stage in stages and subject in (None, v.subject)]
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            return self.tables.vouchers(cursor, stages, subject)
+
     def employer_months(self, code: str) -> list[Any]:
         """Every person-month assessed for the employer (REG-4, CON-8, MAT-5): from the month table, or from the
         months of everyone ever on its staff on the in-memory store."""
@@ -201,14 +225,44 @@ class UnitOfWork:
         return stream
 
     def commit(self) -> None:
-        """Save every stream with new facts, in one transaction, or nothing."""
+        """Save every stream with new facts, in one transaction, or nothing: only facts whose operators may record
+        them (AUD-1), each carrying the voucher's signatures when a voucher's approval records them."""
         pending = [s for s in self._streams.values() if s.pending_events]
+        facts = [fact for stream in pending for fact in stream.pending_events]
+        authorise(self.in_office(), facts)
+        if self.signatures is not None:
+            for fact in facts:
+                object.__setattr__(fact, "approval", self.signatures)
+        if self.trial:
+            self.recorded.extend(facts)
+            self.rollback()
+            return
         if pending:
             self.ledger.commit(*pending)
+            self.saved = (self.saved[0] + 1, self.saved[1] + len(facts))
         if any(isinstance(s, PolicyBook) for s in pending):
             self._policy = None  # what was just published is in force for what follows
             self._views.clear()
             self._folded.clear()
+
+    def saved_before(self) -> str:
+        """What a long job had saved before a transaction failed: it stays, and a second run adds only the rest."""
+        transactions, facts = self.saved
+        if not transactions:
+            return ""
+        return (f"; before it, {transactions} transactions of this command were saved ({facts} facts): they stay, "
+                "and running the same command again completes the work without doubling it")
+
+    def trial_unit(self) -> UnitOfWork:
+        """A unit over the same ledger that checks what a handler would record and stores nothing."""
+        return UnitOfWork(self.ledger, self.refresh, trial=True)
+
+    def in_office(self) -> dict[str, frozenset[str]]:
+        """The operators in office and their roles, as the roster stands (read once per unit)."""
+        if self._in_office is None:
+            roster = self.get(Roster.ID)
+            self._in_office = roles_of(roster.history) if roster is not None else {}
+        return self._in_office
 
     def trim(self, limit: int) -> None:
         """Once more than `limit` streams are held, forget those with nothing pending (bounded memory)."""
@@ -220,6 +274,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         """Forget what was read and recorded but not committed (a batch's failed chunk)."""
+        self._in_office = None
         self._streams.clear()
         self._views.clear()
         self._folded.clear()
@@ -234,11 +289,17 @@ RETRIES = 8
 def attempt(new_unit: Callable[[], UnitOfWork], handler: Callable[..., Any], *args: Any, **fields: Any) -> Any:
     """Run a handler in a fresh unit of work; when a concurrent writer wins a stream (a conflict: nothing was
     written), read everything again and run it again, up to RETRIES times. Handlers check their rules against what
-    they read, so a retry decides afresh; batch jobs skip what is already recorded."""
+    they read, so a retry decides afresh; batch jobs skip what is already recorded.
+
+    When the store fails, the failure says what the command had saved before it (a long job commits as it goes)."""
     for tries in range(1, RETRIES + 1):
+        unit = new_unit()
         try:
-            return handler(new_unit(), *args, **fields)
+            return handler(unit, *args, **fields)
         except Conflict:
             if tries == RETRIES:
                 raise
             time.sleep(random.uniform(0, 0.002 * 2 ** tries))  # jittered, doubling: colliding clerks spread out
+        except (StorageFailure, PersistenceError) as failure:
+            message = str(failure) if isinstance(failure, StorageFailure) else f"the store failed ({failure})"
+            raise StorageFailure(message + unit.saved_before()) from None

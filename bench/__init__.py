@@ -1,0 +1,1 @@
+"""Benchmarks and generators, run by hand (not part of the installed package)."""

@@ -1,0 +1,57 @@
+"""Progress of a job over the log on stderr: a rich bar with events/s and ETA at a terminal, a plain line per
+`every` events when not (a cron log), nothing at all for a log shorter than `quiet_below`."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+
+class EventProgress:
+    def __init__(self, label: str, total: int, every: int = 100_000, quiet_below: int = 0, verb: str = "folded"):
+        self.label, self.total, self.every, self.verb = label, max(total, 1), every, verb
+        self.shown = total >= quiet_below
+        self.folded = self.notes = 0
+        self.next_line = every
+        self.started = time.monotonic()
+        self.bar = None
+        if self.shown and sys.stderr.isatty():
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            from commands.options import stderr
+
+            self.bar = Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed:,} events"),
+                                TextColumn("{task.fields[rate]} ev/s"), TimeRemainingColumn(), console=stderr,
+                                transient=True)
+            self.task = self.bar.add_task(label, total=self.total, rate="-")
+
+    def __call__(self, notes: int, folded: int | None = None) -> None:
+        """`notes` events read, of which `folded` were folded (all of them when not said)."""
+        self.notes += notes
+        self.folded += notes if folded is None else folded
+        if self.bar is not None:
+            self.bar.update(self.task, completed=min(self.folded, self.total), rate=f"{self.rate:,}")
+        elif self.shown and self.folded >= self.next_line:
+            click.echo(f"{self.label}: {self.folded:,} of about {self.total:,} events {self.verb}, {self.rate:,} ev/s",
+                       err=True)
+            self.next_line = self.folded + self.every
+
+    def __enter__(self) -> EventProgress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    @property
+    def rate(self) -> int:
+        return int(self.folded / max(time.monotonic() - self.started, 1e-6))
