@@ -86,7 +86,7 @@ def statement_command(ctx, id_number, first, last, known_at, as_json):
     moment = known_at_moment(known_at)
     with standing(ledger_from(ctx), number, moment) as found:
         moves = found.movements(until)
-    rows = statement(moves, validation.date(first, "from") if first else datetime.date.min)
+    rows = statement(moves, validation.date(first, "from") if first is not None else datetime.date.min)
     if as_json:
         print_json(rows)
         return

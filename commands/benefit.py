@@ -74,7 +74,7 @@ def settle(ctx, id_number, institution, kind, on, discharged, total, fund, accou
     settlement = Settlement(
         id_number=validation.id_number(id_number, "id"), institution=validation.institution_code(institution),
         kind=validation.choice(kind, "kind", SETTLEMENT_KINDS), on=validation.date(on, "on"),
-        discharged=validation.date(discharged, "discharged") if discharged else None,
+        discharged=validation.date(discharged, "discharged") if discharged is not None else None,
         total=validation.money(total, "total"), fund=validation.money(fund, "fund"),
         account=validation.money(account, "account"), own=validation.money(own, "own"),
         settlement_no=validation.text(settlement_no, "settlement-no", required=False, limit=64))

@@ -58,7 +58,7 @@ def assess(ctx, month, employer, estimate_base, operator):
     report = record(ctx, contributions.assess_month,
         month=validation.month(month), operator=operator,
         employer_code=validation.credit_code(employer, "employer") if employer else None,
-        estimate_base=validation.money(estimate_base, "estimate_base") if estimate_base else None,
+        estimate_base=validation.money(estimate_base, "estimate_base") if estimate_base is not None else None,
     )
     stdout.print(f"{month}: {report.assessed} person-months assessed, {report.already} already assessed, "
                  f"{report.cancelled} overdue flexible months cancelled (CON-5)")
@@ -89,11 +89,13 @@ def pay(ctx, id_number, month, last, amount, on, operator):
     if received == 0:
         raise BadInput("amount", "a receipt of 0.00 records nothing")
     first = validation.month(month)
-    final = validation.month(last, "to") if last else first
+    final = validation.month(last, "to") if last is not None else first
     if final < first:
         raise BadInput("to", f"{final} is before {first}")
-    reason = record(ctx, pay_at_counter, id_number=validation.id_number(id_number, "id"), first=first,
-                            last=final, amount=received, received_on=effective_date(on), operator=operator)
+    number, received_on = validation.id_number(id_number, "id"), effective_date(on)
+    validation.months_payable(first, final, validation.birth_date_of(number), received_on)
+    reason = record(ctx, pay_at_counter, id_number=number, first=first, last=final, amount=received,
+                    received_on=received_on, operator=operator)
     if reason:
         stdout.print(f"[yellow]recorded as unmatched[/] {received} from {id_number}: {reason}")
     else:

@@ -37,7 +37,7 @@ def command(ctx: click.Context, persons: int, seed: int, db: str | None) -> None
     ctx.ensure_object(dict)["db"] = url
     ledger = open_ledger(url, initialise=True)
     try:
-        sample = _fill_once(ledger, url, persons, seed)
+        sample = _fill_once(ledger, ledger.shown_url, persons, seed)
     finally:
         ledger.close()
     stdout.print("A clerk typed another person's address; the correction reversed it and nothing was erased:")

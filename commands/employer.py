@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from commands.options import (
 )
 from ledger.contributions import handlers as contributions
 from ledger.contributions.arrears import debt_of
+from ledger.core.errors import BadInput
 from ledger.intake import files, validation
 from ledger.registration import handlers as registration
 from ledger.registration.rules import UNIT_TYPES
@@ -36,6 +38,16 @@ def command() -> None:
 
         yibao employer register --code 91640100MA76A1B2CR --name 宁夏塞上建材有限公司 --type enterprise --on 2024-01-05
     """
+
+
+def founded_by(founded: str | None, registered: datetime.date) -> datetime.date | None:
+    """The founding date, which cannot come after the registration it is declared in."""
+    if founded is None:
+        return None
+    date = validation.date(founded, "founded")
+    if date > registered:
+        raise BadInput("founded", f"{founded} is after the registration date {registered}")
+    return date
 
 
 @command.command("register")
@@ -66,9 +78,9 @@ def register(ctx, code, name, unit_type, on, founded, insured_from, address, leg
     code = validation.credit_code(code, "code")
     on_date = effective_date(on)
     late = record(ctx, registration.register_employer,
-        code=code, name=validation.text(name, "name"), unit_type=validation.choice(unit_type, "type", UNIT_TYPES),
-        on=on_date, founded=validation.date(founded, "founded") if founded else None,
-        insured_from=validation.date(insured_from, "insured_from") if insured_from else None,
+        code=code, name=validation.person_name(name, "name", limit=100), unit_type=validation.choice(unit_type, "type", UNIT_TYPES),
+        on=on_date, founded=founded_by(founded, on_date),
+        insured_from=validation.date(insured_from, "insured-from") if insured_from is not None else None,
         address=validation.text(address, "address", required=False),
         legal_rep=validation.text(legal_rep, "legal_rep", required=False),
         bank_account=validation.text(bank_account, "bank_account", required=False),
@@ -80,7 +92,7 @@ def register(ctx, code, name, unit_type, on, founded, insured_from, address, leg
 
 
 EMPLOYER_FIELDS = {
-    "name": lambda v, f: validation.text(v, f),
+    "name": lambda v, f: validation.person_name(v, f, limit=100),
     "unit_type": lambda v, f: validation.choice(v, f, UNIT_TYPES),
     "address": lambda v, f: validation.text(v, f),
     "legal_rep": lambda v, f: validation.text(v, f),

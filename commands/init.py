@@ -27,13 +27,13 @@ def command(ctx: click.Context, db: str | None, admin: str | None) -> None:
         yibao init --admin admin01 --db postgresql://postgres@127.0.0.1:5432/yibao
     """
     url = db or ctx.ensure_object(dict).get("db") or os.environ.get("YIBAO_DB") or DEFAULT_URL
-    admin = validation.text(admin, "admin", limit=64) if admin else None
+    admin = validation.text(admin, "admin", limit=64) if admin is not None else None
     ledger = open_ledger(url, initialise=True)
     try:
         applied = ledger.applied_migrations
         for migration in applied:
             stdout.print(f"applied migration {migration.version:03d} {migration.name}")
-        stdout.print(f"ledger ready at {url}" + ("" if applied else " (schema already current)"))
+        stdout.print(f"ledger ready at {ledger.shown_url}" + ("" if applied else " (schema already current)"))
         if admin and audit.name_first_admin(ledger.unit_of_work(), name=admin, on=datetime.date.today()):
             stdout.print(f"{admin} is the ledger's first administrator (AUD-1)")
         elif admin:

@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "operator": ("commands.operator:command", "Operators and their roles (经办、复核、审批、审计、管理, AUD-1)."),
     "review": ("commands.review:command",
                "Vouchers (业务凭证): review, approve or reject what a clerk proposed (AUD-1)."),
+    "keygen": ("commands.keygen:command", "Print a new key to encrypt a ledger at rest (YIBAO_CIPHER_KEY)."),
     "verify": ("commands.verify:command",
                "Check the log against its hash chains; with a kept digest, prove nothing was rewritten (AUD-2)."),
 }
@@ -63,6 +64,12 @@ def is_storage_failure(error: BaseException) -> bool:
         if module is not None and isinstance(error, getattr(module, class_name)):
             return True
     return False
+
+
+def is_broken_stream(error: BaseException) -> bool:
+    """The library found a stream whose versions do not follow one another: only an edit of the database does it."""
+    domain = sys.modules.get("eventsourcing.domain")
+    return domain is not None and isinstance(error, domain.OriginatorVersionError)
 
 
 def print_failure(label: str, error: Exception, tail: str = "") -> None:
@@ -125,11 +132,41 @@ class LedgerGroup(click.Group):
             label = "refused" if error.exit_code == 1 else "error"
             print_failure(label, error)
             raise click.exceptions.Exit(error.exit_code) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
         except Exception as error:
-            if not is_storage_failure(error):
-                raise
-            print_failure("storage failure", error, "; nothing was written")
+            if is_storage_failure(error):
+                print_failure("storage failure", error, "; nothing was written")
+            elif is_broken_stream(error):
+                print_failure("storage failure", "a stream in the store has an event missing or out of order "
+                                                 f"({error}); nothing was written: run `yibao verify` to find what "
+                                                 "was changed in the database", "")
+            else:
+                print_failure("internal error", f"{type(error).__name__}: the command stopped; what it had not "
+                                                f"committed was not written (run it again to complete it); the "
+                                                f"details are in {crash_log(error)}", "")
             raise click.exceptions.Exit(3) from None
+
+
+def crash_log(error: Exception) -> str:
+    """Where an unexpected error's traceback goes instead of the clerk's screen: $YIBAO_LOG_DIR or the user's
+    state folder, readable by its owner only."""
+    import datetime
+    import os
+    import traceback
+    from pathlib import Path
+
+    folder = Path(os.environ.get("YIBAO_LOG_DIR") or Path.home() / ".local" / "state" / "yibao")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "errors.log"
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8", errors="backslashreplace") as log:
+            log.write(f"--- {datetime.datetime.now(datetime.timezone.utc).isoformat()} yibao "
+                      f"{' '.join(sys.argv[1:2])}\n{''.join(traceback.format_exception(error))}\n")
+        return str(path)
+    except OSError:
+        return "no log (the log folder could not be written: set YIBAO_LOG_DIR)"
 
 
 @click.group(cls=LedgerGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

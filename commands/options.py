@@ -128,7 +128,8 @@ def on_option(help_text: str = "Effective date YYYY-MM-DD (default: today).") ->
 
 
 def effective_date(text: str | None, field: str = "on") -> datetime.date:
-    return validation.date(text, field) if text else datetime.date.today()
+    """The date typed, or today when the option was not given at all (an empty one is bad input, never today)."""
+    return validation.date(text, field) if text is not None else datetime.date.today()
 
 
 def known_at_option(command: Callable) -> Callable:
@@ -138,7 +139,7 @@ def known_at_option(command: Callable) -> Callable:
 
 
 def known_at_moment(text: str | None) -> datetime.datetime | None:
-    return validation.timestamp(text) if text else None
+    return validation.timestamp(text, "known-at") if text is not None else None
 
 
 def documents_option(command: Callable) -> Callable:

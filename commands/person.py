@@ -70,7 +70,7 @@ def register(ctx, id_number, name, sex, scheme, on, employer, birth, hukou, phon
     if sex != validation.sex_of(id_number):
         raise BadInput("sex", f"{sex} does not agree with the ID number's order code")
     fields = dict(
-        id_number=id_number, name=validation.text(name, "name", limit=60), sex=sex,
+        id_number=id_number, name=validation.person_name(name, "name"), sex=sex,
         scheme=validation.choice(scheme, "scheme", SCHEMES), on=effective_date(on),
         employer=validation.credit_code(employer, "employer") if employer else None, birth=birth_date,
         hukou=validation.text(hukou, "hukou", required=False), phone=validation.text(phone, "phone", required=False),
@@ -82,7 +82,7 @@ def register(ctx, id_number, name, sex, scheme, on, employer, birth, hukou, phon
 
 
 PERSON_FIELDS = {
-    "name": lambda v, f: validation.text(v, f, limit=60),
+    "name": lambda v, f: validation.person_name(v, f),
     "sex": lambda v, f: validation.choice(v, f, SEXES),
     "id_number": validation.id_number,
     "birth": validation.date,

@@ -306,3 +306,28 @@ def test_on_postgresql_two_processes_write_every_event_they_count(postgres_datab
             assert all(Decimal(0) <= m.received <= m.total for m in table(view).values())
     finally:
         ledger.close()
+
+
+def test_wait_1_to_5_the_coverage_index_holds_the_month_table_as_it_stood_at_every_date_in_any_order(views):
+    """The waiting rules read `Coverage` (built forward, date by date) instead of the month table as of each date:
+    it must hold exactly that table's months up to the date, forward (the eligibility table's sweep), backward
+    and in a jumbled order (queries)."""
+    import random
+
+    from ledger.benefits.coverage import Coverage, counts
+    from ledger.benefits.eligibility import change_points
+    from ledger.core.month import Month
+
+    checked = 0
+    for view in views.values():
+        dates = change_points(view, D(2026, 1, 1))
+        jumbled = random.Random(7).sample(dates, len(dates))
+        index = Coverage(table(view), view.deferrals)
+        for on in [*dates, *reversed(dates), *jumbled]:
+            current = Month.of(on)
+            expected = {m: pm for m, pm in table_on(view, on).items() if m <= current}
+            held = index.at(on)
+            assert held.months == expected, (view.events[0].id_number, on)
+            assert held.counting == [m for m, pm in expected.items() if counts(pm)]
+            checked += 1
+    assert checked > 1000

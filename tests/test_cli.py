@@ -139,10 +139,10 @@ def test_status_json_has_the_contract_fields_and_answers_as_known_at(yibao, make
     assert before_registration["registered"] is False
 
 
-def test_an_unknown_person_is_refused_naming_reg_2(yibao):
+def test_an_unknown_person_is_not_found_exit_2_naming_the_id_and_reg_2(yibao):
     yibao("init")
     result = yibao("status", "640102199001011237", "--json")
-    assert result.exit_code == 1 and "REG-2:" in result.output
+    assert result.exit_code == 2 and "id: no person is registered" in result.output and "REG-2" in result.output
 
 
 def test_an_employer_timeline_is_read_by_credit_code(yibao, make_id, make_code):

@@ -94,7 +94,7 @@ def test_policy_show_publish_and_set(yibao, make_code, make_id, tmp_path):
     assert later["parameters"]["employee_rate_employer"]["value"] == "0.065"
     assert json.loads(yibao("policy", "show", "--on", "2025-06-01", "--json").output)["bases"]["floor"] == "5160.00"
     unknown = yibao("policy", "set", "no_such_rate", "1", "--from", "2026-01-01")
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2 and "NAME: there is no policy parameter no_such_rate" in unknown.output
 
 
 def test_close_year_and_choose_base_from_the_cli(yibao, make_code, make_id, tmp_path):

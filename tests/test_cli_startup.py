@@ -129,7 +129,8 @@ def test_failures_map_onto_the_exit_codes(error, exit_code, said):
     assert said in result.stderr
 
 
-def test_other_errors_are_not_storage_failures():
+def test_other_errors_are_not_storage_failures_but_internal_errors_exit_3_without_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("YIBAO_LOG_DIR", str(tmp_path))
     group = LedgerGroup("yibao")
 
     @group.command("fail")
@@ -137,7 +138,8 @@ def test_other_errors_are_not_storage_failures():
         raise ValueError("a bug")
 
     result = CliRunner().invoke(group, ["fail"])
-    assert isinstance(result.exception, ValueError) and "storage failure" not in result.output
+    assert result.exit_code == 3 and "storage failure" not in result.output and "internal error" in result.output
+    assert "Traceback" not in result.output and "ValueError: a bug" in (tmp_path / "errors.log").read_text()
 
 
 @pytest.mark.skipif(not hasattr(click.exceptions, "NoSuchCommand"), reason="click < 8.4 suggests no command")

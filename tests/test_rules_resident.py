@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.errors import BadInput, NotFound, RuleViolation
 from ledger.core.month import Month
 from ledger.intake import files
 from tests.builders import OP, declare, outlook, pay, pay_months
@@ -47,7 +47,7 @@ def test_res_1_students_register_through_their_school_all_or_nothing(desk, make_
     again = f"id_number,name,sex\n{third},田勇,M\n{first},马明,M\n".encode()
     with pytest.raises(BadInput, match=f"row 3: {first} is already registered"):
         desk.register_students(school="宁夏大学", rows=files.student_rows(again), on=D(2024, 9, 21), operator=OP)
-    with pytest.raises(RuleViolation, match="REG-2"):
+    with pytest.raises(NotFound, match="REG-2"):
         desk.find_person(third)
     with pytest.raises(BadInput, match="row 2: sex"):
         files.student_rows(f"id_number,name,sex\n{third},田勇,F\n".encode())

@@ -6,15 +6,15 @@ moment, as known at that moment.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 from dataclasses import dataclass, replace
 
+from ledger.benefits.coverage import Coverage, counts, coverage
 from ledger.benefits.interruption import interrupted_from
 from ledger.benefits.retirement import benefits_start, shortfall_left
-from ledger.contributions.months import PersonMonth, receipts_reached, table, table_on
+from ledger.contributions.months import table
 from ledger.core.month import Month
-from ledger.core.view import Deferrals, View
+from ledger.core.view import View
 from ledger.registration.person_state import state_on
 from ledger.resident import rules as resident
 
@@ -41,16 +41,12 @@ def _eligibility(view: View, on: datetime.date) -> Eligibility:
         return Eligibility(False, False, None, why)
     if state.scheme == "retired":
         return _retired(view, on)
-    months = table_on(view, on)
-    counted = view.memo(("counted months", receipts_reached(view, on)), lambda: [m for m, pm in months.items()
-                                                                                 if counts(pm)])
-    last = bisect.bisect_right(counted, Month.of(on))
-    employee_until = counted[last - 1] if last else None
+    employee_until = coverage(view, on).last_counting_before(Month.of(on) + 1)
     covered, since, why = resident.coverage(view, on, employee_until)
     if state.scheme == "resident":
         return Eligibility(False, covered, since, why, "resident" if covered else None)
-    employee = _employee(months, view.deferrals, on) if state.scheme == "employee" \
-        else _flexible(view, months, on)
+    employee = _employee(coverage(view, on), on) if state.scheme == "employee" \
+        else _flexible(view, coverage(view, on), on)
     if employee.pooled:
         suffix = "; WAIT-9: employee benefits first" if covered else ""
         return replace(employee, reason=employee.reason + suffix, scheme="employee")
@@ -71,65 +67,43 @@ def _retired(view: View, on: datetime.date) -> Eligibility:
     return Eligibility(True, True, start.first_day, f"RET-1: retired, benefits since {start}", "employee")
 
 
-def counts(person_month: PersonMonth | None) -> bool:
-    """A month that counts for benefits: paid with its own money in time, not a back-payment (WAIT-6)."""
-    return person_month is not None and person_month.settled and not person_month.back_pay
-
-
-def _employee(months: dict[Month, PersonMonth], deferrals: Deferrals, on: datetime.date) -> Eligibility:
-    """WAIT-1: the account from the first paid month, pooled from the month after; WAIT-3, WAIT-7."""
+def _employee(months: Coverage, on: datetime.date) -> Eligibility:
+    """WAIT-1: the account from the first paid month, pooled from the month after; WAIT-3, WAIT-7. A month is
+    covered when it counts, is deferred by the employer, or is not yet due on `on`."""
     current = Month.of(on)
-
-    def covered(month: Month) -> bool:
-        person_month = months.get(month)
-        if person_month is None or person_month.cancelled or person_month.back_pay:
-            return False
-        return counts(person_month) or person_month.deferred_under(deferrals) or person_month.due_on >= on
-
-    if not covered(current):
-        last = max((m for m in months if m < current and covered(m)), default=None)
+    if not months.covered_on(current, on):
+        last = months.last_covered_before(current, on)
         if last is None:
             return Eligibility(False, False, None, "WAIT-1: no paid month yet")
         return Eligibility(False, False, None, f"WAIT-3: contributions stopped from {last + 1}")
-    start = current
-    while covered(start - 1):
-        start -= 1
-    first_paid = next((start + i for i in range(start.months_until(current) + 1) if counts(months.get(start + i))),
-                      None)
-    if first_paid is None:
+    first_paid = months.first_counting_from(months.run_from(current, on))
+    if first_paid is None or first_paid > current:
         return Eligibility(False, False, None, "WAIT-1: no paid month yet")
     pooled_from = (first_paid + 1).first_day
-    reason = "WAIT-7: deferred by the employer, benefits continue" if months[current].deferred_under(deferrals) \
+    reason = "WAIT-7: deferred by the employer, benefits continue" \
+        if months.months[current].deferred_under(months.deferrals) \
         else f"WAIT-1: first paid month {first_paid}, pooled from the month after"
     return Eligibility(True, pooled_from <= on, pooled_from, reason)
 
 
-def _flexible(view: View, months: dict[Month, PersonMonth], on: datetime.date) -> Eligibility:
+def _flexible(view: View, months: Coverage, on: datetime.date) -> Eligibility:
     """WAIT-2: pooled only after the waiting months are paid; WAIT-4: an interruption stops it; WAIT-5: anew."""
     current, waiting = Month.of(on), view.policy.integer("flexible_waiting_months", on)
-    ever_paid = any(counts(pm) for m, pm in months.items() if m <= current)
     interrupted = interrupted_from(view, on)
-    if not counts(months.get(current)) or (interrupted is not None and interrupted <= current):
-        if not ever_paid:
+    if not counts(months.months.get(current)) or (interrupted is not None and interrupted <= current):
+        if months.last_counting_before(current + 1) is None:
             return Eligibility(False, False, None, f"WAIT-2: no paid month yet; {waiting} months to wait")
-        stopped = interrupted or next(m for m in _back_from(current) if counts(months.get(m - 1)))
+        before = months.last_counting_before(current)
+        stopped = interrupted or (before + 1 if before is not None else current)
         return Eligibility(True, False, None, f"WAIT-4: payment interrupted from {stopped}; the account stays usable")
-    start = current
-    while counts(months.get(start - 1)):
-        start -= 1
-    resumed = any(counts(pm) for m, pm in months.items() if m < start)
+    start = months.counting_run_from(current)
+    resumed = months.last_counting_before(start) is not None
     paid = start.months_until(current) + 1
     pooled_from = (start + waiting).first_day
     rule = "WAIT-5: resumed" if resumed else "WAIT-2"
     if paid > waiting:
         return Eligibility(True, True, pooled_from, f"{rule}: {paid} months paid since {start}, pooled from {start + waiting}")
     return Eligibility(True, False, pooled_from, f"{rule}: {paid} of {waiting} months paid")
-
-
-def _back_from(month: Month):
-    while True:
-        yield month
-        month -= 1
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,10 @@ class BadInput(LedgerError):
         self.field = field
 
 
+class NotFound(BadInput):
+    """What the input names is not in the ledger (exit 2, like any input that names nothing)."""
+
+
 class NotInitialised(LedgerError):
     """The database has no (or an older) ledger schema: `yibao init` is the cure."""
 

@@ -39,22 +39,48 @@ def _rows(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, st
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput("file", "is not UTF-8 text") from None
+        raise BadInput("file", _not_utf8(data)) from None
     return list(_each_row(io.StringIO(text), columns))
 
 
-def _each_row(stream: TextIO, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(stream)
+def _not_utf8(data: bytes | None = None) -> str:
+    """What to do with a file that is not UTF-8: usually a WPS or Excel export in GB18030 (GBK)."""
     try:
-        if tuple(reader.fieldnames or ()) != columns:
-            raise BadInput("file", f"expected the header {','.join(columns)}, found "
-                                   f"{','.join(reader.fieldnames or [])}")
-        for number, row in enumerate(reader, start=2):  # row 1 is the header
+        if data is not None:
+            data.decode("gb18030")
+            return ("is GB18030 (GBK) text, as WPS and Excel save it, not UTF-8: save it again as “CSV UTF-8” "
+                    "(另存为 CSV UTF-8) and import that; nothing was recorded")
+    except UnicodeDecodeError:
+        pass
+    return ("is not UTF-8 text (a WPS or Excel export is often GB18030): save it again as “CSV UTF-8” (另存为 CSV "
+            "UTF-8) and import that; nothing was recorded")
+
+
+def _each_row(stream: TextIO, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row as a dict, numbered as a spreadsheet shows it; a wrong header, a row with more or fewer fields
+    than the header, a field beyond the csv module's bound, or no row at all refuses the file."""
+    reader = csv.reader(stream)
+    try:
+        header = tuple(next(reader, ()))
+        if header != columns:
+            raise BadInput("file", f"expected the header {','.join(columns)}, found {','.join(header)}")
+        found = 0
+        for number, fields in enumerate(reader, start=2):  # row 1 is the header
+            if not fields:
+                continue
             if number > ROWS_MAX:
                 raise BadInput("file", f"more than {ROWS_MAX} rows; split it")
-            yield number, row
+            if len(fields) != len(columns):
+                raise BadInput("file", f"row {number} has {len(fields)} fields where the header has "
+                                       f"{len(columns)}; nothing was recorded")
+            found += 1
+            yield number, dict(zip(columns, fields))
+        if not found:
+            raise BadInput("file", "has its header and no rows: nothing to record")
     except UnicodeDecodeError:
-        raise BadInput("file", "is not UTF-8 text") from None
+        raise BadInput("file", _not_utf8()) from None
+    except csv.Error as error:
+        raise BadInput("file", f"row {reader.line_num}: {error}; nothing was recorded") from None
 
 
 def _refuse(problems: list[str], count: int | None = None) -> None:
@@ -163,7 +189,7 @@ def _student(number: int, row: dict[str, str]) -> StudentRow:
     sex = validation.choice(row["sex"] or "", "sex", ("M", "F"))
     if sex != validation.sex_of(id_number):
         raise BadInput("sex", "does not agree with the ID number")
-    return StudentRow(number, id_number, validation.text(row["name"], "name", limit=60), sex)
+    return StudentRow(number, id_number, validation.person_name(row["name"], "name"), sex)
 
 
 SETTLEMENT_COLUMNS = ("settlement_no", "id_number", "institution", "kind", "service_on", "discharged_on", "total",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from stdnum import numdb
@@ -14,7 +16,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from ledger.core.errors import BadInput
-from ledger.core.money import FEN, round_fen
+from ledger.core.money import round_fen
 from ledger.core.month import Month
 
 
@@ -86,32 +88,52 @@ def credit_code(text: str, field: str = "code") -> str:
 
 
 def date(text: str, field: str = "on") -> datetime.date:
+    """A YYYY-MM-DD date between 1900-01-01 and 2100-12-31 (DESIGN.md)."""
     try:
         if len(text) != 10:
             raise ValueError
-        return datetime.date.fromisoformat(text)
+        found = datetime.date.fromisoformat(text)
     except ValueError:
         raise BadInput(field, f"{text!r} is not a real YYYY-MM-DD date") from None
+    if not EARLIEST <= found <= LATEST:
+        raise BadInput(field, f"{text!r} is outside {EARLIEST} .. {LATEST}")
+    return found
+
+
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 
 
 def month(text: str, field: str = "month") -> Month:
     try:
-        return Month.parse(text)
+        found = Month.parse(text)
     except ValueError:
         raise BadInput(field, f"{text!r} is not a YYYY-MM month") from None
+    if not EARLIEST.year <= found.year <= LATEST.year:
+        raise BadInput(field, f"{text!r} is outside {EARLIEST.year}-01 .. {LATEST.year}-12")
+    return found
+
+
+def months_payable(first: Month, last: Month, birth: datetime.date, received_on: datetime.date) -> None:
+    """A payment's months lie between the payer's birth and the end of the year after the day it is received (a
+    flexible worker pays a year ahead at most, CON-5): anything wider is a typing mistake, not money owed."""
+    if first < Month.of(birth):
+        raise BadInput("month", f"{first} is before the payer was born ({birth:%Y-%m})")
+    if last > Month(received_on.year + 1, 12):
+        raise BadInput("to", f"{last} is more than a year ahead of the payment date {received_on}")
 
 
 def money(text: str, field: str = "amount") -> Decimal:
-    """A non-negative amount in yuan with at most two decimal places (fen)."""
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise BadInput(field, f"{text!r} is not a decimal amount") from None
-    if not amount.is_finite() or amount < 0:
-        raise BadInput(field, f"{text!r} must be a non-negative amount")
-    if amount != amount.quantize(FEN):
-        raise BadInput(field, f"{text!r} has more than two decimal places (fen)")
-    return round_fen(amount)
+    """A non-negative amount in yuan: digits with at most two decimal places (fen), no exponent, at most
+    ten digits of yuan (what the store's numeric columns hold; the rules bound each kind further)."""
+    if not AMOUNT.fullmatch(text or ""):
+        if re.fullmatch(r"[+-]?[0-9.]+([eE][+-]?[0-9]+)?", text or ""):
+            raise BadInput(field, f"{text!r} must be a non-negative amount of at most ten digits and two "
+                                  "decimal places (fen), without exponent")
+        raise BadInput(field, f"{text!r} is not a decimal amount")
+    return round_fen(Decimal(text))
+
+
+AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
 
 
 def timestamp(text: str, field: str = "known_at") -> datetime.datetime:
@@ -122,19 +144,51 @@ def timestamp(text: str, field: str = "known_at") -> datetime.datetime:
         raise BadInput(field, f"{text!r} is not an ISO 8601 timestamp") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
+    if not EARLIEST <= moment.date() <= LATEST:
+        raise BadInput(field, f"{text!r} is outside {EARLIEST} .. {LATEST}")
     return moment
 
 
 def text(value: str | None, field: str, *, required: bool = True, limit: int = 200) -> str | None:
-    """Free text: trimmed, bounded, and present when required."""
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise BadInput(field, "must not be empty")
+    """Free text: NFC, trimmed, bounded, present when required, and free of control, format and surrogate
+    characters (Unicode Cc, Cf, Cs: they would inject terminal codes into a timeline or fake lines into the
+    audit trail)."""
+    if value is None and not required:
         return None
+    value = unicodedata.normalize("NFC", _decodable(value or "", field)).strip()
+    if not value:
+        raise BadInput(field, "must not be empty (leave the option out instead)" if value is not None and
+                       not required else "must not be empty")
+    hidden = next((c for c in value if unicodedata.category(c) in HIDDEN), None)
+    if hidden is not None:
+        raise BadInput(field, f"holds the control or format character U+{ord(hidden):04X}; type the text again "
+                              "without it")
     if len(value) > limit:
         raise BadInput(field, f"longer than {limit} characters")
     return value
+
+
+HIDDEN = frozenset({"Cc", "Cf", "Cs"})
+
+
+def _decodable(value: str, field: str) -> str:
+    """Arguments that were not UTF-8 reach Python as lone surrogates (PEP 383)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(field, "is not valid UTF-8 text") from None
+    return value
+
+
+def person_name(value: str | None, field: str = "name", *, required: bool = True, limit: int = 50) -> str | None:
+    """A person's (or an employer's) name: bounded text that no spreadsheet would take for a formula."""
+    name = text(value, field, required=required, limit=limit)
+    if name and name[0] in FORMULA:
+        raise BadInput(field, f"{name!r} starts with {name[0]!r}, which a spreadsheet reads as a formula")
+    return name
+
+
+FORMULA = frozenset("=+-@")
 
 
 def choice(value: str, field: str, allowed: tuple[str, ...]) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from uuid import NAMESPACE_URL, uuid5
 
 from ledger.core import history
-from ledger.core.errors import RuleViolation
+from ledger.core.errors import BadInput, RuleViolation
 from ledger.core.events import LedgerCreated, LedgerEvent, Stream, formerly
 from ledger.core.policy import AverageWage, Parameter, Policy
 
@@ -58,7 +58,7 @@ def check_average_wage(year: int, annual: Decimal, on: datetime.date) -> None:
 def check_parameter(defaults: Policy, name: str, value: str) -> None:
     """P: only a parameter the ledger knows, and for a rule-naming one only a value it may take."""
     if name not in defaults.names():
-        raise RuleViolation("P", f"there is no policy parameter {name}; known: {', '.join(defaults.names())}")
+        raise BadInput("NAME", f"there is no policy parameter {name}; known: {', '.join(defaults.names())}")
     choices = defaults.choices(name)
     if choices and value not in choices:
         raise RuleViolation("P", f"{name} takes one of {', '.join(choices)}, not {value!r}")

@@ -80,7 +80,10 @@ def register_person(uow, *, id_number: str, name: str, sex: str, scheme: str, on
     """REG-2 (an employee registration also registers maternity, REG-6, and puts the person on the employer's
     staff); a person cancelled earlier registers again on the same stream (MON-3)."""
     check_employer_for_scheme(scheme, employer)
-    employing = uow.employer(employer) if employer else None
+    employing = uow.get(Employer.id_for(employer)) if employer else None
+    if employer and employing is None:
+        raise RuleViolation("REG-1", f"no employer is registered with credit code {employer}: an employee registers "
+                                     "with a registered employer (register the employer first)")
     if employing is not None:
         require_employer_registered(uow.view(employing), on)
     documents = list(documents)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
 from ledger.core.events import Stream, formerly
+from ledger.core.ids import natural_id
 from ledger.registration.events import PersonRegistered
 
 
@@ -35,7 +36,7 @@ class IdNumberIndex(Aggregate):
 
     @staticmethod
     def id_for(id_number: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"yibao:person:{id_number}")
+        return natural_id(f"yibao:person:{id_number}")  # keyed when the ledger is encrypted
 
     @classmethod
     def point(cls, id_number: str, person_id: UUID) -> IdNumberIndex:

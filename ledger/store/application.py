@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Persistenc
 
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
-from ledger.core.errors import Conflict, RuleViolation, StorageFailure
+from ledger.core.errors import Conflict, NotFound, StorageFailure
 from ledger.core.events import LedgerEvent
 from ledger.core.jobs import Job
 from ledger.core.policy import Policy
@@ -75,13 +75,15 @@ class Ledger(Application):
     def find_person(self, id_number: str) -> Person:
         index = self.stream(IdNumberIndex.id_for(id_number))
         if index is None:
-            raise RuleViolation("REG-2", f"no person is registered with ID number {id_number}")
+            raise NotFound("id", f"no person is registered with ID number {id_number} (REG-2): check the number, "
+                           "or register the person first (yibao person register)")
         return self.repository.get(index.person_id)
 
     def find_employer(self, code: str) -> Employer:
         employer = self.stream(Employer.id_for(code))
         if employer is None:
-            raise RuleViolation("REG-1", f"no employer is registered with credit code {code}")
+            raise NotFound("code", f"no employer is registered with credit code {code} (REG-1): check the code, "
+                           "or register the employer first (yibao employer register)")
         return employer
 
     def person_history(self, id_number: str, known_at: datetime.datetime | None = None) -> list[LedgerEvent]:

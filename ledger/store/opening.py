@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 from eventsourcing.persistence import PersistenceError
 
+from ledger.core import ids
 from ledger.core.errors import NotInitialised, StorageFailure
 from ledger.store import chain, roles, schema
 from ledger.store.application import Ledger
-from ledger.store.storage import store_for
+from ledger.store.storage import (
+    CIPHER_SETTING,
+    cipher_key,
+    cipher_settings,
+    shown_url,
+    store_for,
+)
 
 
 def open_ledger(url: str, *, initialise: bool = False) -> Ledger:
     """Open the store; `initialise` creates or upgrades its schema (idempotent), else it must be current."""
-    store = store_for(url)
+    store, shown, key = store_for(url), shown_url(url), cipher_key(os.environ)
+    ids.use_key(key)
     if store.sqlite_path is not None and not initialise and not store.sqlite_path.exists():
-        raise NotInitialised(f"{url} holds no ledger yet: run `yibao init` first")
+        raise NotInitialised(f"{shown} holds no ledger yet: run `yibao init` first")
     try:
-        ledger = Ledger(env={**store.settings, "CREATE_TABLE": "y" if initialise else "n"})
-        ledger.url = url
+        if store.sqlite_path is not None and initialise and not store.sqlite_path.exists():
+            os.close(os.open(store.sqlite_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # its owner's only
+        ledger = Ledger(env={**store.settings, **cipher_settings(key), "CREATE_TABLE": "y" if initialise else "n"})
+        ledger.url, ledger.shown_url = url, shown
         if store.dialect == "memory":
             ledger.applied_migrations = []
         elif initialise:
@@ -30,10 +41,26 @@ def open_ledger(url: str, *, initialise: bool = False) -> Ledger:
                 roles.set_up(ledger)
         else:
             schema.require_current(ledger.recorder.datastore, store)
+        _require_readable(ledger, key)
     except (PersistenceError, sqlite3.Error, OSError) as error:
-        raise StorageFailure(f"cannot open {url}: {error}") from None
+        raise StorageFailure(f"cannot open {shown}: {str(error).replace(url, shown)}") from None
     except Exception as error:  # psycopg's errors, without importing psycopg for a SQLite store
         if type(error).__module__.startswith("psycopg"):
-            raise StorageFailure(f"cannot open {url}: {error}") from None
+            raise StorageFailure(f"cannot open {shown}: {str(error).replace(url, shown)}") from None
         raise
     return ledger
+
+
+def _require_readable(ledger: Ledger, key: bytes | None) -> None:
+    """The first stored event decodes with the key given (or with none): a ledger is encrypted from its first
+    event or not at all, and a wrong or missing key is said once, here, not as garbage or a traceback later."""
+    first = ledger.recorder.select_notifications(start=1, limit=1)
+    if not first:
+        return
+    try:
+        ledger.mapper.to_domain_event(first[0])
+    except Exception:
+        ledger.close()
+        raise StorageFailure(
+            f"the ledger's events cannot be read with {'the ' + CIPHER_SETTING + ' given' if key else 'no ' + CIPHER_SETTING}: "
+            f"set {CIPHER_SETTING} to the key the ledger was written with; nothing was read or written") from None

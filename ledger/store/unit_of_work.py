@@ -20,7 +20,7 @@ from eventsourcing.persistence import PersistenceError
 from ledger.audit.roster import Roster, authorise, roles_of
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
-from ledger.core.errors import Conflict, RuleViolation, StorageFailure
+from ledger.core.errors import Conflict, NotFound, StorageFailure
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook
@@ -76,7 +76,8 @@ class UnitOfWork:
     def person(self, id_number: str) -> Person:
         person = self.person_or_none(id_number)
         if person is None:
-            raise RuleViolation("REG-2", f"no person is registered with ID number {id_number}")
+            raise NotFound("id", f"no person is registered with ID number {id_number} (REG-2): check the number, "
+                           "or register the person first (yibao person register)")
         return person
 
     def person_or_none(self, id_number: str) -> Person | None:
@@ -86,7 +87,8 @@ class UnitOfWork:
     def employer(self, code: str) -> Employer:
         employer = self.get(Employer.id_for(code))
         if employer is None:
-            raise RuleViolation("REG-1", f"no employer is registered with credit code {code}")
+            raise NotFound("code", f"no employer is registered with credit code {code} (REG-1): check the code, "
+                           "or register the employer first (yibao employer register)")
         return employer
 
     def person_ids(self) -> list[UUID]:
