@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generate: a worker failed after {progress.total} events were written:\n{failure}",
                   file=sys.stderr)
             return 1
+    _analyse(args.db)
     elapsed = time.perf_counter() - started
     used = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = sum(usage.ru_utime + usage.ru_stime for usage in used)
@@ -107,6 +108,19 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     if args.persons < 1 or not 2 <= args.years <= 30 or args.district_persons < 20:
         parser.error("--persons must be at least 1 and --years between 2 and 30")
     return args
+
+
+def _analyse(url: str) -> None:
+    """Statistics for what COPY loaded: without them PostgreSQL plans a stream's read as a scan of the log (a
+    catch-up over a fresh region ran ~20 times slower)."""
+    if not url.startswith("postgres"):
+        return
+    ledger = open_ledger(url)
+    try:
+        with ledger.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f'ANALYZE "{ledger.recorder.events_table_name}"')
+    finally:
+        ledger.close()
 
 
 def _start(url: str, region: Region, writes: str) -> int:

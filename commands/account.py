@@ -40,8 +40,9 @@ def command() -> None:
 
 
 @command.command("spend")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--amount", required=True, metavar="AMOUNT")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--amount", required=True, metavar="AMOUNT", help="Yuan spent, e.g. 120.00 (ACC-3: within the balance).")
 @on_option("Date of the spending (default: today).")
 @click.option("--facility", help="Designated pharmacy or outpatient facility.")
 @documents_option
@@ -90,11 +91,9 @@ def statement_command(ctx, id_number, first, last, known_at, as_json):
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
 
-    table = Table(title=f"personal account of {number}")
-    for column in ("on", "kind", "amount", "balance", "detail"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(row["on"], row["kind"], row["amount"], row["balance"], row["detail"])
-    stdout.print(table)
+    from commands.layout import Col, print_fitted
+
+    print_fitted(stdout, f"personal account of {number}",
+                 [Col("on", kind="fixed", repeat=True), Col("kind"), Col("amount", kind="number"),
+                  Col("balance", kind="number"), Col("detail")], rows)

@@ -17,7 +17,6 @@ from commands.options import (
     print_json,
     record,
     require_operator,
-    stderr,
     stdout,
     vouchered,
 )
@@ -46,9 +45,10 @@ def command() -> None:
 
 
 @command.command("settle")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--institution", required=True, metavar="CODE", help="The designated institution's code.")
-@click.option("--kind", required=True, metavar="|".join(SETTLEMENT_KINDS))
+@click.option("--kind", required=True, metavar="|".join(SETTLEMENT_KINDS), help="What was settled (BEN-1).")
 @click.option("--on", required=True, metavar="DATE", help="Date of service; the admission for a stay (BEN-2).")
 @click.option("--discharged", metavar="DATE", help="End of a stay (inpatient, delivery): settled then.")
 @click.option("--total", required=True, metavar="AMOUNT", help="The whole cost.")
@@ -99,26 +99,18 @@ def import_(ctx, file: Path, operator):
     operator = require_operator(operator)
     data = file.read_bytes()
     rows = files.settlement_rows(data, SETTLEMENT_KINDS)
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    from commands.progress import RowProgress
 
-    columns = (TextColumn("settling"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task("rows", total=len(rows))
+    with RowProgress("settling", len(rows)) as progress:
         summary = record(ctx, medical.import_settlements, rows, digest=files.digest(data), source=file.name,
-                                             on=datetime.date.today(), operator=operator,
-                                             progress=lambda n: progress.advance(task, n))
+                         on=datetime.date.today(), operator=operator, progress=progress.advance)
     stdout.print(f"{summary.rows} rows: {summary.settled} settled, {summary.already} already recorded")
 
 
 @command.command("claim")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--kind", required=True, metavar="|".join(CLAIM_KINDS))
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--kind", required=True, metavar="|".join(CLAIM_KINDS), help="What is claimed back (BEN-3).")
 @click.option("--on", required=True, metavar="DATE", help="Date of the care (the admission for a stay).")
 @click.option("--institution-name", required=True, help="Where the care was given.")
 @click.option("--level", required=True, type=click.Choice(["1", "2", "3"]), help="The institution's level.")
@@ -126,7 +118,8 @@ def import_(ctx, file: Path, operator):
 @click.option("--in-scope", required=True, metavar="AMOUNT", help="What of it is within the scheme's scope.")
 @click.option("--document", "documents", multiple=True, metavar="KIND:REF",
               help=f"A paper the article lists, KIND one of {', '.join(DOCUMENT_NAMES)}; repeat for each.")
-@click.option("--cause", default="illness", show_default=True, type=click.Choice(CAUSES))
+@click.option("--cause", default="illness", show_default=True, type=click.Choice(CAUSES),
+              help="illness, or injury (which needs the medical record; BEN-4).")
 @click.option("--third-party", is_flag=True, help="A third party must bear the cost (BEN-4: refused).")
 @click.option("--work-injury", is_flag=True, help="The work-injury fund must pay (BEN-4: refused).")
 @click.option("--public-health", is_flag=True, help="Public health must bear the cost (BEN-4: refused).")
@@ -184,13 +177,12 @@ def list_(ctx, id_number, year, as_json):
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
 
-    table = Table(title=f"benefit payments of {id_number}" + (f" in {year}" if year else ""))
-    for column in ("seq", "kind", "on", "where", "total", "fund", "account", "own", "rule"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        kind = f"[strike]{row['kind']}[/]" if row["reversed_by"] else row["kind"]
-        table.add_row(str(row["seq"]), kind, row["on"], row["institution_name"], row["total"], row["fund"],
-                      row["account"], row["own"], row["rule"])
-    stdout.print(table)
+    from commands.layout import Col, print_fitted
+
+    print_fitted(stdout, f"benefit payments of {id_number}" + (f" in {year}" if year else ""),
+                 [Col("seq", kind="number", repeat=True), Col("kind"), Col("on", kind="fixed"), Col("where"),
+                  Col("total", kind="number"), Col("fund", kind="number"), Col("account", kind="number"),
+                  Col("own", kind="number"), Col("rule")],
+                 [{**row, "kind": f"[strike]{row['kind']}[/]" if row["reversed_by"] else row["kind"],
+                   "where": row["institution_name"]} for row in rows])

@@ -39,7 +39,7 @@ def command() -> None:
 
 
 @command.command("assess")
-@click.option("--month", required=True, metavar="YYYY-MM")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The month assessed (CON-6).")
 @click.option("--employer", metavar="USCC", help="Assess only this employer's staff.")
 @click.option("--estimate-base", metavar="AMOUNT", help="CON-4: base for undeclared staff with no previous month.")
 @operator_option
@@ -67,7 +67,8 @@ def assess(ctx, month, employer, estimate_base, operator):
 
 
 @command.command("pay")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The (first) contribution month paid for.")
 @click.option("--to", "last", metavar="YYYY-MM", help="The last month, when one payment covers several.")
 @click.option("--amount", required=True, metavar="AMOUNT", help="Yuan received, e.g. 389.04.")
@@ -116,26 +117,18 @@ def import_(ctx, file: Path, operator):
     """
     operator = require_operator(operator)
     receipts = files.receipt_file(file)
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    from commands.progress import RowProgress
 
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=stdout, transient=True) as progress:
-        task = progress.add_task("rows", total=receipts.rows)
+    with RowProgress("importing", receipts.rows) as progress:
         summary = record(ctx, import_receipts, receipts, rows=receipts.rows, digest=receipts.digest,
-                                  source=file.name, on=datetime.date.today(), operator=operator,
-                                  progress=lambda n: progress.advance(task, n))
+                         source=file.name, on=datetime.date.today(), operator=operator, progress=progress.advance)
     stdout.print(f"{summary.rows} rows: {summary.matched} matched, {summary.unmatched} unmatched, "
                  f"{summary.duplicates} already recorded")
 
 
 @command.command("unmatched")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000),
+              help="List at most this many receipts.")
 @json_option
 @reveal_option
 @db_option
@@ -151,18 +144,17 @@ def unmatched(ctx, limit, as_json):
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
+    from commands.layout import Col, print_fitted
 
-    table = Table(title=f"unmatched receipts (first {limit})")
-    for column in ("id_number", "month", "amount", "received_on", "row", "reason"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(str(row[c]) for c in ("id_number", "month", "amount", "received_on", "row", "reason")))
-    stdout.print(table)
+    print_fitted(stdout, f"unmatched receipts (first {limit})",
+                 [Col("id_number", "ID number", "fixed", repeat=True), Col("month", kind="fixed"),
+                  Col("amount", kind="number"), Col("received_on", "received on", "fixed"),
+                  Col("row", kind="number"), Col("reason")], rows)
 
 
 @command.command("close-year")
-@click.option("--year", required=True, type=click.IntRange(1990, 2100))
+@click.option("--year", required=True, type=click.IntRange(1990, 2100),
+              help="The year whose unpaid flexible months are cancelled.")
 @on_option("Date of the closing (default: today); must be after the year.")
 @operator_option
 @db_option
@@ -180,9 +172,10 @@ def close_year(ctx, year, on, operator):
 
 
 @command.command("choose-base")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--base", required=True, metavar="AMOUNT", help="Monthly base; at least the minimum base.")
-@click.option("--from", "month", required=True, metavar="YYYY-MM")
+@click.option("--from", "month", required=True, metavar="YYYY-MM", help="The first month on the chosen base.")
 @operator_option
 @db_option
 @click.pass_context

@@ -6,10 +6,10 @@ import datetime
 import os
 
 import click
-from rich.progress import Progress
 
 from commands.months import command as months_command
-from commands.options import stderr, stdout
+from commands.options import stdout
+from commands.progress import RowProgress
 from commands.status import command as status_command
 from commands.synthetic import DEMO_OPERATOR, fill_region, staff_the_ledger
 from commands.timeline import command as timeline_command
@@ -65,9 +65,8 @@ def _fill_once(ledger: Ledger, url: str, persons: int, seed: int) -> str:
                     on=datetime.date.today(), operator=DEMO_OPERATOR)
     ledger.commit(job)
     staff_the_ledger(ledger)
-    with Progress(console=stderr, transient=True) as progress:
-        task = progress.add_task("registering the region", total=persons)
-        region = fill_region(ledger, persons, seed=seed, progress=lambda: progress.advance(task))
+    with RowProgress("registering the region", persons, every=1_000) as progress:
+        region = fill_region(ledger, persons, seed=seed, progress=progress.advance)
     job.finish(summary={"sample": region.sample, "employers": len(region.employers), "persons": len(region.persons)},
                on=datetime.date.today(), operator=DEMO_OPERATOR)
     ledger.commit(job)

@@ -14,6 +14,7 @@ from commands.options import (
     shown,
     stdout,
 )
+from ledger.core.zone import shown as beijing
 from ledger.intake import validation
 from projections.diff import changes, month_changes
 from projections.months import month_rows
@@ -39,7 +40,7 @@ def command(ctx, id_number, first, second, on, as_json):
         yibao diff 640102199001011237 --known-at 2025-02-01T00:00:00Z --vs 2025-03-01T00:00:00Z --on 2025-01-15
     """
     number = validation.id_number(id_number, "IDNO")
-    moments = validation.timestamp(first, "known_at"), validation.timestamp(second, "vs")
+    moments = validation.timestamp(first, "known-at"), validation.timestamp(second, "vs")
     day = effective_date(on)
     ledger = ledger_from(ctx)
     person = ledger.find_person(number)
@@ -57,7 +58,8 @@ def command(ctx, id_number, first, second, on, as_json):
         return
     from rich.table import Table
 
-    table = Table(title=f"{document['id_number']} on {day}: known at {moments[0].isoformat()} vs {moments[1].isoformat()}")
+    table = Table(title=f"{document['id_number']} on {day}: known at {beijing(moments[0])} vs {beijing(moments[1])} "
+                        "(Beijing time)")
     for column in ("what", "before", "after"):
         table.add_column(column, overflow="fold")
     for change in document["status"]:

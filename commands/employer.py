@@ -52,14 +52,14 @@ def founded_by(founded: str | None, registered: datetime.date) -> datetime.date 
 
 @command.command("register")
 @click.option("--code", required=True, metavar="USCC", help="Unified social credit code (18 characters).")
-@click.option("--name", required=True)
-@click.option("--type", "unit_type", required=True, metavar="|".join(UNIT_TYPES))
+@click.option("--name", required=True, help="The employer's registered name.")
+@click.option("--type", "unit_type", required=True, metavar="|".join(UNIT_TYPES), help="The unit type (单位类型).")
 @on_option("Registration date YYYY-MM-DD (default: today).")
 @click.option("--founded", metavar="DATE", help="Founding date; registration is due within 30 days of it.")
 @click.option("--insured-from", metavar="DATE", help="Insurance start date (default: --on).")
-@click.option("--address")
+@click.option("--address", help="The registered address.")
 @click.option("--legal-rep", help="Legal representative (法定代表人).")
-@click.option("--bank-account")
+@click.option("--bank-account", help="The bank account the contributions are collected from.")
 @click.option("--contact", help="Contact person and phone.")
 @documents_option
 @operator_option
@@ -102,10 +102,11 @@ EMPLOYER_FIELDS = {
 
 
 @command.command("change")
-@click.option("--code", required=True, metavar="USCC")
+@click.option("--code", required=True, metavar="USCC",
+              help="The employer's unified social credit code (18 characters).")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
               help=f"A new value; FIELD is one of {', '.join(EMPLOYER_FIELDS)}. Repeat for several.")
-@click.option("--reason")
+@click.option("--reason", help="Why the record changes.")
 @on_option()
 @documents_option
 @operator_option
@@ -128,7 +129,8 @@ def change(ctx, code, settings, reason, on, documents, operator):
 
 
 @command.command("cancel")
-@click.option("--code", required=True, metavar="USCC")
+@click.option("--code", required=True, metavar="USCC",
+              help="The employer's unified social credit code (18 characters).")
 @click.option("--reason", required=True, help="Why the employer is cancelled (注销).")
 @on_option()
 @documents_option
@@ -152,8 +154,10 @@ def cancel(ctx, code, reason, on, documents, operator):
 def staff_change(verb: str, summary: str):
     """hire and leave share their options; only the handler differs."""
 
-    @click.option("--code", required=True, metavar="USCC")
-    @click.option("--id", "id_number", required=True, metavar="IDNO")
+    @click.option("--code", required=True, metavar="USCC",
+                  help="The employer's unified social credit code (18 characters).")
+    @click.option("--id", "id_number", required=True, metavar="IDNO",
+                  help="The person's citizen ID number (18 characters).")
     @click.option("--month", required=True, metavar="YYYY-MM",
                   help="First month on the staff (hire) or first month off it (leave).")
     @click.option("--declared-on", metavar="DATE", help="Date of the declaration (default: today); CON-9 cut-off.")
@@ -184,8 +188,10 @@ staff_change("leave", "leaves the staff of")
 
 
 @command.command("declare-bases")
-@click.option("--code", required=True, metavar="USCC")
-@click.option("--year", required=True, type=click.IntRange(1990, 2100))
+@click.option("--code", required=True, metavar="USCC",
+              help="The employer's unified social credit code (18 characters).")
+@click.option("--year", required=True, type=click.IntRange(1990, 2100),
+              help="The contribution year the wages are declared for (CON-1).")
 @click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with the header id_number,monthly_wage.")
 @on_option("Date of the declaration (default: today).")
@@ -217,7 +223,8 @@ def declare_bases(ctx, code, year, path: Path, on, operator):
 
 
 @command.command("defer")
-@click.option("--code", required=True, metavar="USCC")
+@click.option("--code", required=True, metavar="USCC",
+              help="The employer's unified social credit code (18 characters).")
 @click.option("--from", "month", required=True, metavar="YYYY-MM", help="First deferred month.")
 @click.option("--months", required=True, type=int, help="How many months (at most 12 in a row).")
 @on_option("Date of the agreement (default: today).")
@@ -239,7 +246,8 @@ def defer(ctx, code, month, months, on, documents, operator):
 
 
 @command.command("arrears")
-@click.option("--code", required=True, metavar="USCC")
+@click.option("--code", required=True, metavar="USCC",
+              help="The employer's unified social credit code (18 characters).")
 @click.option("--on", metavar="DATE", help="Date of the reckoning (default: today).")
 @json_option
 @db_option

@@ -33,6 +33,7 @@ def command(ctx: click.Context, db: str | None, admin: str | None) -> None:
         applied = ledger.applied_migrations
         for migration in applied:
             stdout.print(f"applied migration {migration.version:03d} {migration.name}")
+        _rebuild_after(ledger, applied)
         stdout.print(f"ledger ready at {ledger.shown_url}" + ("" if applied else " (schema already current)"))
         if admin and audit.name_first_admin(ledger.unit_of_work(), name=admin, on=datetime.date.today()):
             stdout.print(f"{admin} is the ledger's first administrator (AUD-1)")
@@ -40,3 +41,16 @@ def command(ctx: click.Context, db: str | None, admin: str | None) -> None:
             stdout.print(f"the ledger has its administrators already: {admin} was not added (`yibao operator add`)")
     finally:
         ledger.close()
+
+
+def _rebuild_after(ledger, applied) -> None:
+    """A migration that adds a read-side table to a ledger whose read side was built already: the new table has
+    rows only for what is recorded afterwards until the read side is made again, so it is made again now."""
+    from projections.build import position
+
+    if not any(migration.rebuilds for migration in applied) or not position(ledger):
+        return
+    from projections.rebuild import rebuild
+
+    rebuild(ledger)
+    stdout.print("read side rebuilt for the new tables")

@@ -34,7 +34,7 @@ def command() -> None:
 @click.option("--code", required=True, metavar="CODE", help="National code: H or P, the region, a sequence.")
 @click.option("--name", required=True, help="The institution's name, as the resident signing names it.")
 @click.option("--level", required=True, metavar="|".join(LEVELS), help="1, 2, 3 or primary (基层).")
-@click.option("--kind", required=True, metavar="|".join(KINDS))
+@click.option("--kind", required=True, metavar="|".join(KINDS), help="hospital or pharmacy.")
 @click.option("--region", required=True, metavar="CODE", help="Administrative division code (GB/T 2260).")
 @on_option("Date of the designation (default: today).")
 @documents_option

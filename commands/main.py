@@ -14,7 +14,7 @@ from gettext import gettext as _
 
 import click
 
-from ledger.core.errors import LedgerError
+from ledger.core.errors import BadInput, LedgerError
 
 # name -> ("module:attribute", the first line of the command's docstring, shown by `yibao --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -44,12 +44,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("commands.demo:command",
              "Fill a ledger (created if needed) with a synthetic Ningxia region and show a sample person."),
     "projections": ("commands.projections:command", "Materialised read tables: catch-up, rebuild, check."),
+    "report": ("commands.report:command",
+               "Statistical reports (统计报表, E68, E69, R50, R51) from the read side's tables."),
     "operator": ("commands.operator:command", "Operators and their roles (经办、复核、审批、审计、管理, AUD-1)."),
     "review": ("commands.review:command",
                "Vouchers (业务凭证): review, approve or reject what a clerk proposed (AUD-1)."),
     "keygen": ("commands.keygen:command", "Print a new key to encrypt a ledger at rest (YIBAO_CIPHER_KEY)."),
     "verify": ("commands.verify:command",
                "Check the log against its hash chains; with a kept digest, prove nothing was rewritten (AUD-2)."),
+    "export": ("commands.export:command",
+               "Export in the national platform's codes (1101 insuinfo, FHIR Coverage) and check a platform extract."),
 }
 
 # The storage failures that exit 3: (module, exception class).
@@ -104,7 +108,8 @@ class LedgerGroup(click.Group):
             if command.name != name:
                 raise RuntimeError(f"{self.lazy[name][0]} is the command {command.name!r}, listed as {name!r}")
             self.add_command(command)
-        return self.commands.get(name)
+        command = self.commands.get(name)
+        return with_conventions(command) if command is not None else None
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         try:
@@ -148,6 +153,62 @@ class LedgerGroup(click.Group):
             raise click.exceptions.Exit(3) from None
 
 
+def with_conventions(command: click.Command) -> click.Command:
+    """Every command of the tree, once: its help's examples kept verbatim (click rewraps every other paragraph, and
+    a rewrapped example does not paste), and a bad input said naming the option as typed: a
+    `BadInput("known-at", ..)` from a command with a `--known-at` option reads `--known-at: ..`; one naming an
+    argument (`IDNO`, `file`) or neither (a column of a file, say) is said as it is.
+    """
+    if getattr(command, "_conventions", False):
+        return command
+    command._conventions = True
+    command.help = verbatim_examples(command.help)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_conventions(sub)
+        return command
+    invoke = command.invoke
+
+    def invoke_naming(ctx: click.Context):
+        try:
+            return invoke(ctx)
+        except BadInput as error:
+            raise as_typed(error, ctx.command) from None
+
+    command.invoke = invoke_naming
+    return command
+
+
+def verbatim_examples(text: str | None) -> str | None:
+    """Each paragraph of indented lines (an example's commands) marked `\\b`, which click prints as written."""
+    if not text:
+        return text
+    import inspect
+
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join("\b\n" + p if all(line.startswith("    ") for line in p.splitlines() if line) and p.strip()
+                       and not p.startswith("\b") else p for p in paragraphs)
+
+
+def as_typed(error: BadInput, command: click.Command) -> BadInput:
+    field = error.field
+    wanted = {field, field.replace("_", "-"), field.replace("-", "_")}
+    for parameter in command.params:
+        if isinstance(parameter, click.Option):
+            typed = [o for o in (*parameter.opts, *parameter.secondary_opts) if o.lstrip("-") in wanted]
+            if typed or parameter.name in wanted:
+                named = typed[0] if typed else parameter.opts[0]
+                break
+        elif parameter.name in wanted or (parameter.metavar or "") in wanted:
+            return error  # an argument is named as the usage line names it (IDNO), or as it was (file)
+    else:
+        return error
+    said = str(error)
+    error.args = (named + said[len(field):] if said.startswith(field) else f"{named}: {said}",)
+    error.field = named
+    return error
+
+
 def crash_log(error: Exception) -> str:
     """Where an unexpected error's traceback goes instead of the clerk's screen: $YIBAO_LOG_DIR or the user's
     state folder, readable by its owner only."""
@@ -172,14 +233,21 @@ def crash_log(error: Exception) -> str:
 @click.group(cls=LedgerGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="URL", envvar="YIBAO_DB",
               help="Store URL: sqlite:///path (default ./yibao.sqlite3) or postgresql://user:pw@host:port/db.")
+@click.version_option(package_name="yibao-ledger", prog_name="yibao", message="%(prog)s %(version)s",
+                      help="Print the version (the README's changelog names what it holds) and exit.")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """yibao: the event-sourced ledger of Ningxia medical-insurance histories.
 
     Example:
 
+    \b
         yibao init && yibao demo
+        yibao --version
     """
+    from commands import console
+
+    console.masking = True  # each invocation masks until it records a reveal (one process may run several)
     obj = ctx.ensure_object(dict)
     if db:
         obj.setdefault("db", db)

@@ -35,8 +35,10 @@ def command() -> None:
 
 
 @command.command("claim")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--kind", required=True, metavar="|".join(KINDS))
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--kind", required=True, metavar="|".join(KINDS),
+              help="allowance or delivery (a woman's), male-subsidy or nursing-subsidy (a man's), MAT-3.")
 @click.option("--birth", required=True, metavar="DATE", help="Date of the birth.")
 @click.option("--leave-days", type=click.IntRange(1, 365), help="Leave days (default: policy's 158, or 25 nursing).")
 @click.option("--elsewhere-unsigned", is_flag=True, help="Delivered elsewhere in Ningxia without signing (MAT-4).")
@@ -109,13 +111,17 @@ def show(ctx, id_number, as_json):
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
 
-    table = Table(title=f"maternity of {id_number}")
-    for column in ("seq", "type", "kind", "birth", "amount", "detail"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        detail = (f"{row['continuous_months']} continuous months, base {row['average_base']} "
-                  f"({row['averaged']}), {row['leave_days']} days" if row["type"] == "claim" else row["period"])
-        table.add_row(str(row["seq"]), row["type"], row["kind"], row["birth"], row.get("amount") or "", detail)
-    stdout.print(table)
+    from commands.layout import Col, print_fitted
+
+    print_fitted(stdout, f"maternity of {id_number}",
+                 [Col("seq", kind="number", repeat=True), Col("type"), Col("kind"), Col("birth", kind="fixed"),
+                  Col("amount", kind="number"), Col("detail")],
+                 [{**row, "amount": row.get("amount") or "", "detail": _detail(row)} for row in rows])
+
+
+def _detail(row: dict) -> str:
+    if row["type"] != "claim":
+        return row["period"]
+    return (f"{row['continuous_months']} continuous months, base {row['average_base']} ({row['averaged']}), "
+            f"{row['leave_days']} days")

@@ -37,12 +37,12 @@ def command(ctx, id_number, year, known_at, as_json):
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
+    from commands.layout import Col, print_fitted
+    from ledger.core.zone import shown as beijing
 
-    table = Table(title=f"contribution months of {id_number}" + (f" as known at {moment.isoformat()}" if moment else ""))
-    columns = ("month", "scheme", "base", "employer", "personal", "total", "received", "true_up", "state", "credited")
-    for column in columns:
-        table.add_column(column.replace("_", "-"), overflow="fold")
-    for row in rows:
-        table.add_row(*(str(row[c] or "") for c in columns))
-    stdout.print(table)
+    print_fitted(stdout, f"contribution months of {id_number}"
+                 + (f" as known at {beijing(moment)} (Beijing time)" if moment else ""),
+                 [Col("month", kind="fixed", repeat=True), Col("scheme"), Col("base", kind="number"),
+                  Col("personal", kind="number"), Col("total", kind="number"), Col("received", kind="number"),
+                  Col("true_up", "true-up", "number"), Col("state", kind="fixed"), Col("credited", kind="number"),
+                  Col("employer", kind="fixed")], rows)

@@ -54,7 +54,7 @@ def add(ctx, name, roles, operator):
 
 @command.command("remove")
 @click.argument("name")
-@click.option("--reason", required=True, metavar="TEXT")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the operator is removed (recorded).")
 @operator_option
 @db_option
 @click.pass_context

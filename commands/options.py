@@ -134,8 +134,8 @@ def effective_date(text: str | None, field: str = "on") -> datetime.date:
 
 def known_at_option(command: Callable) -> Callable:
     return click.option("--known-at", metavar="TS",
-                        help="Use only what had been recorded by this moment (ISO 8601, UTC if no zone; "
-                             "default: now).")(command)
+                        help="Use only what had been recorded by this moment (ISO 8601; Beijing time when no "
+                             "offset is given, e.g. 2024-03-01T09:00; default: now).")(command)
 
 
 def known_at_moment(text: str | None) -> datetime.datetime | None:
@@ -157,6 +157,32 @@ def json_option(command: Callable) -> Callable:
 
 def print_json(document: Any) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def key_values(document: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """A JSON document as rows for people: nested fields as `benefits.pooled`, yes/no for flags, `-` for none,
+    lists joined by commas; never a Python repr."""
+    rows: list[tuple[str, str]] = []
+    for key, value in document.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            rows += key_values(value, name + ".")
+        else:
+            rows.append((name, readable(value)))
+    return rows
+
+
+def readable(value: Any) -> str:
+    if value is None or value == {} or value == []:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(readable(v) if not isinstance(v, dict) else
+                         " ".join(f"{k}={readable(x)}" for k, x in v.items()) for v in value)
+    if isinstance(value, dict):
+        return " ".join(f"{k}={readable(x)}" for k, x in value.items())
+    return str(value)
 
 
 def parse_settings(pairs: tuple[str, ...], parsers: dict[str, Callable[[str, str], Any]]) -> dict[str, Any]:

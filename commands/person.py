@@ -40,15 +40,16 @@ def command() -> None:
 
 @command.command("register")
 @click.option("--id", "id_number", required=True, metavar="IDNO", help="Citizen ID number (18 characters).")
-@click.option("--name", required=True)
-@click.option("--sex", required=True, metavar="M|F")
-@click.option("--scheme", required=True, metavar="|".join(SCHEMES))
+@click.option("--name", required=True, help="The person's name as on the ID document.")
+@click.option("--sex", required=True, metavar="M|F", help="M or F; it must agree with the ID number.")
+@click.option("--scheme", required=True, metavar="|".join(SCHEMES),
+              help="employee (with --employer), flexible or resident.")
 @on_option("Insured date YYYY-MM-DD (default: today).")
 @click.option("--employer", metavar="USCC", help="Employer's credit code (employee scheme).")
 @click.option("--birth", metavar="DATE", help="Birth date; must agree with the ID number.")
 @click.option("--hukou", help="Household registration (户籍).")
-@click.option("--phone")
-@click.option("--address")
+@click.option("--phone", help="A mobile or landline number.")
+@click.option("--address", help="The home address.")
 @documents_option
 @operator_option
 @db_option
@@ -94,7 +95,8 @@ PERSON_FIELDS = {
 
 
 @command.command("change")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
               help=f"A new value; FIELD is one of {', '.join(PERSON_FIELDS)}. Repeat for several.")
 @click.option("--reason", help="Why the record changes.")
@@ -121,8 +123,10 @@ def change(ctx, id_number, settings, reason, on, documents, operator):
 
 
 @command.command("cancel")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--reason", required=True, metavar="|".join(CANCEL_REASONS))
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--reason", required=True, metavar="|".join(CANCEL_REASONS),
+              help="death, missing, abroad or left (REG-5); each but left needs its --document.")
 @on_option()
 @click.option("--document", "documents", multiple=True, metavar="KIND:REF",
               help="The proof of the reason (REG-5): death-certificate or hukou-cancellation for death, "
@@ -148,7 +152,8 @@ def cancel(ctx, id_number, reason, on, documents, operator):
 
 
 @command.command("interrupt")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The first unpaid month.")
 @documents_option
 @operator_option
@@ -168,7 +173,8 @@ def interrupt(ctx, id_number, month, documents, operator):
 
 
 @command.command("resume")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @on_option("Date of the resumption (default: today).")
 @documents_option
 @operator_option
@@ -188,9 +194,10 @@ def resume(ctx, id_number, on, documents, operator):
 
 
 @command.command("backpay")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--from", "first", required=True, metavar="YYYY-MM")
-@click.option("--to", "last", required=True, metavar="YYYY-MM")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--from", "first", required=True, metavar="YYYY-MM", help="The first unpaid month paid back (WAIT-6).")
+@click.option("--to", "last", required=True, metavar="YYYY-MM", help="The last month paid back.")
 @on_option("Date of the back-payment application (default: today).")
 @documents_option
 @operator_option
@@ -216,7 +223,8 @@ def backpay(ctx, id_number, first, last, on, documents, operator):
 
 
 @command.command("transfer-in")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--from-region", required=True, metavar="CODE", help="Region the person comes from.")
 @click.option("--months", required=True, type=click.IntRange(0, 1200), help="Contribution months brought in.")
 @click.option("--balance", required=True, metavar="AMOUNT", help="Personal-account balance brought in.")
@@ -242,8 +250,10 @@ def transfer_in(ctx, id_number, from_region, months, balance, on, documents, ope
 
 
 @command.command("transfer-out")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--to-region", required=True, metavar="CODE")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--to-region", required=True, metavar="CODE",
+              help="The GB/T 2260 division code outside Ningxia the person moves to (TRF-1).")
 @on_option()
 @documents_option
 @operator_option
@@ -265,7 +275,8 @@ def transfer_out(ctx, id_number, to_region, on, documents, operator):
 
 
 @command.command("retire")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @on_option("Retirement date (default: today).")
 @documents_option
 @operator_option
@@ -289,8 +300,9 @@ def retire(ctx, id_number, on, documents, operator):
 
 
 @command.command("switch-scheme")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--to", "scheme", required=True, metavar="|".join(SCHEMES))
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--to", "scheme", required=True, metavar="|".join(SCHEMES), help="The scheme the person is in from --on.")
 @on_option()
 @documents_option
 @operator_option

@@ -24,7 +24,7 @@ from commands.options import (
 )
 from ledger.contributions import handlers as contributions
 from ledger.contributions.bases import base_ceiling, base_floor, reference_wage
-from ledger.core.errors import RuleViolation
+from ledger.core.errors import BadInput, RuleViolation
 from ledger.core.month import Month
 from ledger.intake import validation
 from ledger.policy import handlers as policy_handlers
@@ -134,3 +134,59 @@ def set_(ctx, name, value, effective_from, documents, operator):
                                   effective_from=validation.date(effective_from, "from"), on=datetime.date.today(),
                                   operator=operator, documents=document_refs(documents))
     stdout.print(f"{name} = {value} from {effective_from}")
+
+
+@command.command("codes")
+@click.argument("table_name", metavar="[TABLE]", required=False)
+@click.option("--on", metavar="DATE", help="The codes in force on this date (default: today).")
+@json_option
+@db_option
+@click.pass_context
+def codes(ctx, table_name, on, as_json):
+    """List the national code tables in force (医保信息业务编码), or one table's codes, provisional ones flagged.
+
+    Each table names its sources and the date it applies from; a code not confirmed by a source at hand is
+    provisional, a Ningxia or ledger extension is local (ledger/standards/tables/*.json).
+
+    Example:
+
+        yibao policy codes insutype --on 2024-06-01 --json
+    """
+    from ledger.standards.codes import code_book
+
+    day = effective_date(on)
+    book = code_book()
+    if table_name is not None and table_name not in book.names():
+        raise BadInput("TABLE", f"{table_name!r} is not a code table: one of {', '.join(book.names())}")
+    names = [table_name] if table_name else book.names()
+    document = {"on": day.isoformat(), "tables": {name: _code_table(book[name], day) for name in names}}
+    if as_json:
+        print_json(document)
+        return
+    from rich.table import Table
+
+    for name, table_data in document["tables"].items():
+        listed = table_data["codes"] if table_name else [c for c in table_data["codes"] if c["provisional"]]
+        title = (f"{name} {table_data['title']} ({len(table_data['codes'])} codes in force on {day}"
+                 + (", provisional table" if table_data["provisional"] else "") + ")")
+        if not table_name:
+            title += f": {len(listed)} provisional" if listed else ""
+        table = Table(title=title)
+        for column in ("code", "name", "flags", "note"):
+            table.add_column(column, overflow="fold")
+        for code in listed:
+            flags = " ".join(f for f in ("provisional", "local") if code[f])
+            table.add_row(code["code"], code["name"], flags, code.get("note") or "")
+        if listed or table_name:
+            stdout.print(table)
+        else:
+            stdout.print(title)
+    if table_name:
+        sources = document["tables"][table_name]["sources"]
+        stdout.print("sources: " + "; ".join(f"[{key}] {source}" for key, source in sources.items()))
+
+
+def _code_table(table, day: datetime.date) -> dict:
+    return {"title": table.title, "length": table.length, "from": table.effective_from.isoformat(),
+            "provisional": table.provisional, "about": table.about, "sources": table.sources,
+            "codes": [code.listing() for code in table.on(day)]}

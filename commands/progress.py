@@ -55,3 +55,49 @@ class EventProgress:
     @property
     def rate(self) -> int:
         return int(self.folded / max(time.monotonic() - self.started, 1e-6))
+
+
+class RowProgress:
+    """Progress over the rows of a file (or the persons of a region) on stderr, never stdout (a redirected stdout
+    keeps only the result): a rich bar with the rows done and the time left at a terminal, a plain line per `every`
+    rows when stderr is not one (the nightly log), and a last line with the count."""
+
+    def __init__(self, label: str, total: int, every: int = 10_000, unit: str = "rows"):
+        self.label, self.total, self.every, self.unit = label, max(total, 0), every, unit
+        self.done, self.next_line = 0, every
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            from commands.console import stderr
+
+            self.bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=stderr, transient=True)
+            self.task = self.bar.add_task(label, total=self.total)
+
+    def advance(self, rows: int = 1) -> None:
+        self.done += rows
+        if self.bar is not None:
+            self.bar.advance(self.task, rows)
+        elif self.done >= self.next_line:
+            click.echo(f"{self.label}: {self.done:,} of {self.total:,} {self.unit}", err=True)
+            self.next_line = self.done + self.every
+
+    __call__ = advance
+
+    def __enter__(self) -> RowProgress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+        elif self.done >= self.every:
+            click.echo(f"{self.label}: {self.done:,} {self.unit} done", err=True)

@@ -71,7 +71,8 @@ def rebuild(ctx, workers):
 
 
 @command.command("check")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes that make the rows in parallel, each a share of the streams.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000),
               help="Differences printed at most.")
 @db_option

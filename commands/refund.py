@@ -30,8 +30,9 @@ def command() -> None:
 
 
 @command.command("request")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
-@click.option("--reason", required=True, metavar="|".join(REASONS))
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
+@click.option("--reason", required=True, metavar="|".join(REASONS), help="Why the refund is due (REF-1..REF-3).")
 @on_option("Date of the event that gives the right (default: today).")
 @documents_option
 @operator_option

@@ -35,7 +35,7 @@ def command() -> None:
 
     Example:
 
-        yibao resident pay --id 640102202405100023 --year 2024 --on 2024-09-15
+        yibao resident pay --id 640104202405100508 --year 2024 --on 2024-09-15
     """
 
 
@@ -61,7 +61,8 @@ def register_batch(ctx, path: Path, school, on, operator):
 
 
 @command.command("pay")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The benefit year paid for.")
 @click.option("--back-pay", is_flag=True, help="Pay back a lapsed past year (RES-7): it shortens a later wait.")
 @on_option("Date of payment (default: today).")
@@ -74,7 +75,7 @@ def pay(ctx, id_number, year, back_pay, on, documents, operator):
 
     Example:
 
-        yibao resident pay --id 640102202405100023 --year 2024 --on 2024-09-15 --operator clerk01
+        yibao resident pay --id 640104202405100508 --year 2024 --on 2024-09-15 --operator clerk01
     """
     operator = require_operator(operator)
     total, personal, fiscal, assistance = record(ctx, resident.pay,
@@ -85,7 +86,8 @@ def pay(ctx, id_number, year, back_pay, on, documents, operator):
 
 
 @command.command("flag")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--kind", required=True, metavar="KIND",
               help=f"R9's group: {', '.join(HARDSHIP_KINDS)} (or the group's full name, e.g. 三级中度残疾人员).")
 @click.option("--body", required=True, help="The body that confirmed it (民政, 残联, 乡村振兴局, ...).")
@@ -117,7 +119,8 @@ def _hardship_kind(text: str) -> str:
 
 
 @command.command("unflag")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--kind", required=True, metavar="KIND", help=f"R9's group: {', '.join(HARDSHIP_KINDS)}.")
 @on_option()
 @operator_option
@@ -138,7 +141,8 @@ def unflag(ctx, id_number, kind, on, operator):
 
 
 @command.command("sign")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--facility", "facilities", multiple=True, required=True, metavar="NAME[:LEVEL]",
               help="One primary-care facility; or, with --chronic, three: NAME:II or NAME:III twice, NAME:primary once.")
 @click.option("--chronic", is_flag=True, help="Sign the chronic-outpatient (门诊大病) facilities (RES-6).")
@@ -165,7 +169,8 @@ def sign(ctx, id_number, facilities, chronic, on, operator):
 
 
 @command.command("recognise")
-@click.option("--id", "id_number", required=True, metavar="IDNO")
+@click.option("--id", "id_number", required=True, metavar="IDNO",
+              help="The person's citizen ID number (18 characters).")
 @click.option("--condition", required=True, help="The chronic or major outpatient condition (门诊大病病种).")
 @on_option("Date of the recognition (default: today).")
 @click.option("--document", "documents", multiple=True, metavar="KIND:REF",
@@ -195,10 +200,12 @@ def recognise(ctx, id_number, condition, on, documents, operator):
 
 
 @command.command("list")
-@click.option("--status", required=True, type=click.Choice(["registered", "paid", "unpaid"]))
+@click.option("--status", required=True, type=click.Choice(["registered", "paid", "unpaid"]),
+              help="RES-4's class: registered, paid or unpaid.")
 @click.option("--reason", type=click.Choice(["interrupted", "dead", "other"]), help="Only unpaid for this reason.")
 @click.option("--year", type=click.IntRange(2000, 2100), help="Benefit year (default: this year).")
-@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="List at most this many persons.")
 @json_option
 @reveal_option(reason=("--reveal-reason",))
 @db_option
@@ -216,11 +223,9 @@ def list_(ctx, status, reason, year, limit, as_json):
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
 
-    table = Table(title=f"residents {status} for {year}")
-    for column in ("id_number", "name", "status", "reason"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(row["id_number"], row["name"], row["status"], row["reason"] or "")
-    stdout.print(table)
+    from commands.layout import Col, print_fitted
+
+    print_fitted(stdout, f"residents {status} for {year}",
+                 [Col("id_number", "ID number", "fixed", repeat=True), Col("name"), Col("status"), Col("reason")],
+                 rows)

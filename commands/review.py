@@ -21,6 +21,7 @@ from commands.options import (
 )
 from ledger.audit import handlers as audit
 from ledger.audit.vouchers import STAGES
+from ledger.core.zone import shown as beijing
 from ledger.intake import validation
 from projections.vouchers import voucher_document
 
@@ -53,15 +54,12 @@ def list_(ctx, stages, as_json):
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
 
-    table = Table(title="vouchers")
-    for column in ("voucher", "stage", "operation", "subject", "handler", "reviewer", "summary"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(row[c] or "" for c in ("voucher", "stage", "operation", "subject", "handler", "reviewer",
-                                                "summary")))
-    stdout.print(table)
+    from commands.layout import Col, print_fitted
+
+    print_fitted(stdout, "vouchers",
+                 [Col("voucher", kind="fixed", repeat=True), Col("stage"), Col("operation"),
+                  Col("subject", kind="fixed"), Col("handler"), Col("reviewer"), Col("summary")], rows)
 
 
 @command.command("show")
@@ -88,7 +86,7 @@ def show(ctx, voucher, as_json):
     for name, value in document["fields"].items():
         stdout.print(f"  {name}: {value}")
     for step in document["steps"]:
-        stdout.print(f"  {step['at']} {step['step']} by {step['operator']}"
+        stdout.print(f"  {beijing(step['at'])} {step['step']} by {step['operator']}"
                      + (f": {step['reason']}" if step.get("reason") else ""))
 
 
@@ -116,7 +114,7 @@ def approve(ctx, voucher, operator):
 
 @command.command("reject")
 @click.argument("voucher")
-@click.option("--reason", required=True, metavar="TEXT")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the voucher is rejected (recorded on it).")
 @operator_option
 @db_option
 @click.pass_context

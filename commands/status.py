@@ -10,6 +10,7 @@ from commands.options import (
     db_option,
     effective_date,
     json_option,
+    key_values,
     known_at_moment,
     known_at_option,
     ledger_from,
@@ -18,6 +19,7 @@ from commands.options import (
     shown,
     stdout,
 )
+from ledger.core.zone import shown as beijing
 from ledger.intake import validation
 from projections.reader import standing
 from projections.status import status
@@ -50,6 +52,8 @@ def command(ctx, id_number, on, known_at, as_json):
     from rich.table import Table
 
     table = Table(title=f"status of {document['id_number']}", show_header=False)
-    for key, value in document.items():
-        table.add_row(key, "-" if value is None else str(value))
+    table.add_column("field", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for key, value in key_values({**document, "known_at": f"{beijing(document['known_at'])} (Beijing time)"}):
+        table.add_row(key, value)
     stdout.print(table)

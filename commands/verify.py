@@ -13,6 +13,7 @@ from commands.options import db_option, json_option, ledger_from, print_json
 from commands.progress import EventProgress
 from ledger.audit.proofs import Digest, require_inclusion
 from ledger.core.errors import BadInput
+from ledger.core.zone import shown as beijing
 from ledger.intake import validation
 
 PROGRESS_FROM = 200_000  # a shorter log is verified before progress would say anything
@@ -115,7 +116,7 @@ def _verify(ctx: click.Context, kept: Digest | None, take_digest: bool, workers:
     click.echo(f"verified {found.events:,} events: the log chain and every stream chain hold; head "
                f"{found.digest.head.hex()} at notification {found.digest.last_notification_id}")
     if kept is not None:
-        click.echo(f"the log still leads to the digest taken {kept.at.isoformat()} ({kept.size:,} events)")
+        click.echo(f"the log still leads to the digest taken {beijing(kept.at)} (Beijing time; {kept.size:,} events)")
     if take_digest:
         click.echo(found.digest.token)
 
@@ -171,7 +172,7 @@ def _check_proof(proof_file: str, kept: Digest, as_json: bool) -> None:
                     "digest": kept.as_json()})
         return
     click.echo(f"included: event {event['seq']} of stream {event['stream_id']} (notification "
-               f"{event['notification_id']}) is in the log under the digest taken {kept.at.isoformat()} "
+               f"{event['notification_id']}) is in the log under the digest taken {beijing(kept.at)} (Beijing time) "
                f"({kept.size:,} events, root {kept.root.hex()})")
 
 

@@ -24,6 +24,15 @@ def create(tables: Tables) -> None:
                 cursor.execute(_renamed(sql, table, suffix, name))
 
 
+def analyse(tables: Tables) -> None:
+    """Statistics for a generation filled in bulk, before anyone queries it: without them PostgreSQL plans a
+    person's `DELETE ... WHERE person_id IN (...)` as a scan of the whole table (measured: catch-up after a
+    rebuild went from ~400 to ~7,000 events a second once the new tables were analysed)."""
+    with tables.datastore.transaction(commit=True) as cursor:
+        for table in COLUMNS:
+            cursor.execute(f"ANALYZE {table}{tables.suffix}")
+
+
 def drop(tables: Tables) -> None:
     with tables.datastore.transaction(commit=True) as cursor:
         for table in COLUMNS:

@@ -57,6 +57,7 @@ def _fill(ledger: Any, suffix: str, workers: int, progress: Progress | None) -> 
     else:
         _in_processes(ledger.url, suffix, workers, progress)
     catch_up(ledger, suffix=suffix, name=TRACKING + suffix, progress=progress)
+    generations.analyse(tables)
     return tables
 
 

@@ -25,14 +25,17 @@ from ledger.core.events import EventReversed
 from ledger.core.money import ZERO
 from ledger.core.month import Month
 from ledger.core.view import View
+from ledger.maternity.events import BenefitPaid as MaternityBenefitPaid
 from ledger.maternity.rules import counted_from, merged_month, runs
 from ledger.medical.events import BenefitSettled, ReimbursementPaid
 from ledger.medical.rules import service_year
+from ledger.refunds.events import RefundPaid, ResidentRefunded
 from ledger.registration import person_state
+from ledger.resident.events import ResidentContributionPaid
 
 MONTH_FACTS = (ContributionAssessed, ContributionReassessed, ContributionReceived, AssessmentCancelled)
 PERSON_TABLES = ("yibao_views", "yibao_person_months", "yibao_account_movements", "yibao_eligibility",
-                 "yibao_maternity_months", "yibao_benefit_payments", "yibao_registrations")
+                 "yibao_maternity_months", "yibao_benefit_payments", "yibao_registrations", "yibao_fund_entries")
 EMPLOYER_TABLES = ("yibao_staff",)
 VOUCHER_TABLES = ("yibao_vouchers",)
 COLUMNS = {
@@ -51,15 +54,20 @@ COLUMNS = {
                                "account", "own", "scheme", "standing", "position"),
     "yibao_registrations": ("person_id", "valid_from", "valid_until", "id_number", "registered", "scheme",
                             "position"),
+    "yibao_fund_entries": ("person_id", "seq", "entry", "kind", "on_date", "year", "amount", "personal_part",
+                           "fiscal_subsidy", "assistance_subsidy", "standing", "position"),
     "yibao_staff": ("code", "person_id", "id_number", "from_month", "until_month", "position"),
     "yibao_vouchers": ("voucher", "stream_id", "operation", "subject", "stage", "handler", "reviewer", "approver",
                        "proposed_at", "summary", "position"),
 }
+FUND_ENTRIES = {ResidentContributionPaid: "resident-contribution", MaternityBenefitPaid: "maternity",
+                RefundPaid: "refund", ResidentRefunded: "resident-refund"}
 PRIMARY_KEYS = {
     "yibao_views": ("person_id",), "yibao_person_months": ("person_id", "month"),
     "yibao_account_movements": ("person_id", "n"), "yibao_eligibility": ("person_id", "valid_from"),
     "yibao_maternity_months": ("person_id", "month"), "yibao_benefit_payments": ("person_id", "seq"),
-    "yibao_registrations": ("person_id", "valid_from"), "yibao_staff": ("code", "person_id", "from_month"),
+    "yibao_registrations": ("person_id", "valid_from"), "yibao_fund_entries": ("person_id", "seq"),
+    "yibao_staff": ("code", "person_id", "from_month"),
     "yibao_vouchers": ("voucher",),
 }
 
@@ -92,6 +100,7 @@ def person_rows(view: View, person_id: Any, position: int, mapper: Any) -> Rows:
     rows.add("yibao_registrations", [
         (person_id, start, end, state.id_number, state.registered, state.scheme if state.registered else None,
          position) for start, end, state in person_state.periods(view)])
+    rows.add("yibao_fund_entries", _fund_entry_rows(view, person_id, position))
     return rows
 
 
@@ -153,6 +162,32 @@ def _payment_rows(view: View, person_id: Any, position: int) -> list[tuple]:
                 event.account if settled else ZERO, event.own if settled else event.cost - event.fund,
                 event.scheme, event.originator_version not in view.reversed_by, position))
     return rows
+
+
+def _fund_entry_rows(view: View, person_id: Any, position: int) -> list[tuple]:
+    """E68, R50: the money besides the months and the benefit payments, by the date it was paid: resident
+    contributions with their subsidies (RES-3), maternity payments (MAT-3..MAT-5), refunds (REF-1..REF-3)."""
+    rows = []
+    for event in view.events:
+        entry = _fund_entry(event)
+        if entry is not None:
+            kind, year, amount, parts = entry
+            rows.append((person_id, event.originator_version, FUND_ENTRIES[type(event)], kind, event.on, year, amount,
+                         *parts, event.originator_version not in view.reversed_by, position))
+    return rows
+
+
+def _fund_entry(event: Any) -> tuple[str, int, Any, tuple] | None:
+    """(kind, year, amount, (personal part, fiscal subsidy, medical-assistance subsidy)) of a fund entry."""
+    if isinstance(event, ResidentContributionPaid):
+        kind = "back-pay" if event.back_paid else "newborn" if event.newborn else \
+            "in-window" if event.in_window else "late"
+        return kind, event.year, event.total, (event.personal_part, event.fiscal_subsidy, event.assistance_subsidy)
+    if isinstance(event, MaternityBenefitPaid):
+        return event.kind, event.on.year, event.amount, (ZERO, ZERO, ZERO)
+    if isinstance(event, (RefundPaid, ResidentRefunded)):
+        return event.reason, event.year, event.amount, (ZERO, ZERO, ZERO)
+    return None
 
 
 def staff_rows(view: View, code: str, position: int) -> list[tuple]:

@@ -60,7 +60,7 @@ def test_ledger_has_no_flat_module_list_every_module_is_in_its_domains_folder():
     assert [p.name for p in (ROOT / "ledger").glob("*.py")] == ["__init__.py"]
     rooms = {p.name for p in (ROOT / "ledger").iterdir() if p.is_dir() and not p.name.startswith("__")}
     assert rooms == {"core", "policy", "registration", "contributions", "benefits", "maternity", "medical",
-                     "resident", "refunds", "audit", "intake", "store"}
+                     "resident", "refunds", "audit", "intake", "store", "standards"}
 
 
 def test_the_core_and_the_rules_depend_on_no_handler_and_no_store():

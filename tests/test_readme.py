@@ -34,7 +34,7 @@ def test_the_tour_runs_as_written(tmp_path):
     assert "3 rows: 3 matched, 0 unmatched, 0 already recorded" in result.stdout
     assert "the log still leads to the digest taken" in result.stdout and "included: event 3 of stream" in result.stdout
     assert "3 rows: 0 matched, 0 unmatched, 3 already recorded" in result.stdout
-    assert re.search(r"2025-01 .*│ 5160\.00 .*│ 24\.56 +│ trued-up", result.stdout)
+    assert re.search(r"2025-01 .*│ +5160\.00 .*│ +24\.56 │ trued-up", result.stdout)  # figures right-aligned
     # March's first assessment is overdue; February's true-up is not due before the end of the year (CON-3)
     assert "owes 437.36 (arrears 388.24, deferred 0.00)" in result.stdout
     statuses = [json.loads(block) for block in re.findall(r"^\{\n.*?^\}$", result.stdout, re.S | re.M)]
@@ -68,6 +68,8 @@ def test_the_tour_runs_as_written(tmp_path):
     assert re.search(r"WAIT-2: no fund part on 2025-03-25", result.stderr)
     tian = [s for s in statuses if s["id_number"] == mask_id("640122198508014294") and s["on"] == "2024-12-31"][0]
     assert tian["benefits_paid"]["fund"] == "18248.00"  # 7150 + 48 + 11050
+    assert "written to timeline-640102.html (" in result.stdout and (tmp_path / "timeline-640102.html").exists()
+    assert "written to report-2025.xlsx (10 sheets)" in result.stdout and "maternity payments (生育保险待遇)" in result.stdout
 
 
 def test_ci_runs_the_readmes_set_up_commands():

@@ -59,8 +59,11 @@ def test_bad_months_are_refused(text):
         validation.month(text)
 
 
-def test_a_known_at_without_a_zone_is_utc():
-    assert validation.timestamp("2024-03-01").tzinfo == datetime.timezone.utc
+def test_a_known_at_without_a_zone_is_beijing_time():
+    moment = validation.timestamp("2024-03-01T08:00")
+    assert moment.utcoffset() == datetime.timedelta(hours=8)
+    assert moment == datetime.datetime(2024, 3, 1, tzinfo=datetime.timezone.utc)
+    assert validation.timestamp("2024-03-01T08:00Z").utcoffset() == datetime.timedelta(0)
 
 
 @given(st.integers(0, 10**6), st.dates(datetime.date(1950, 1, 1), datetime.date(2020, 12, 31)), st.sampled_from("MF"))

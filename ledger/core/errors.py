@@ -6,6 +6,17 @@ class LedgerError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self):
+        # Subclasses take (rule or field, message): unpickled (from a worker process) as said, not re-initialised.
+        return _restored, (type(self), self.args, self.__dict__)
+
+
+def _restored(kind: type, args: tuple, state: dict) -> LedgerError:
+    error = Exception.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class RuleViolation(LedgerError):
     """A command the rules forbid; the message starts with the rule id (`REG-4: ...`)."""

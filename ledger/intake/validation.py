@@ -18,6 +18,7 @@ from stdnum.exceptions import ValidationError
 from ledger.core.errors import BadInput
 from ledger.core.money import round_fen
 from ledger.core.month import Month
+from ledger.core.zone import BEIJING
 
 
 def id_number(text: str, field: str = "id_number") -> str:
@@ -136,14 +137,14 @@ def money(text: str, field: str = "amount") -> Decimal:
 AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
 
 
-def timestamp(text: str, field: str = "known_at") -> datetime.datetime:
-    """An ISO 8601 moment; a date means its midnight, and no zone means UTC."""
+def timestamp(text: str, field: str = "known-at") -> datetime.datetime:
+    """An ISO 8601 moment; a date means its midnight, and no zone means Beijing time (DESIGN.md)."""
     try:
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise BadInput(field, f"{text!r} is not an ISO 8601 timestamp") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
+        moment = moment.replace(tzinfo=BEIJING)
     if not EARLIEST <= moment.date() <= LATEST:
         raise BadInput(field, f"{text!r} is outside {EARLIEST} .. {LATEST}")
     return moment

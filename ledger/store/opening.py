@@ -20,8 +20,9 @@ from ledger.store.storage import (
 )
 
 
-def open_ledger(url: str, *, initialise: bool = False) -> Ledger:
-    """Open the store; `initialise` creates or upgrades its schema (idempotent), else it must be current."""
+def open_ledger(url: str, *, initialise: bool = False, decoding: bool = True) -> Ledger:
+    """Open the store; `initialise` creates or upgrades its schema (idempotent), else it must be current; one that
+    will decode events first checks that the key configured (or none) reads them."""
     store, shown, key = store_for(url), shown_url(url), cipher_key(os.environ)
     ids.use_key(key)
     if store.sqlite_path is not None and not initialise and not store.sqlite_path.exists():
@@ -41,7 +42,8 @@ def open_ledger(url: str, *, initialise: bool = False) -> Ledger:
                 roles.set_up(ledger)
         else:
             schema.require_current(ledger.recorder.datastore, store)
-        _require_readable(ledger, key)
+        if decoding:
+            _require_readable(ledger, key)
     except (PersistenceError, sqlite3.Error, OSError) as error:
         raise StorageFailure(f"cannot open {shown}: {str(error).replace(url, shown)}") from None
     except Exception as error:  # psycopg's errors, without importing psycopg for a SQLite store

@@ -12,6 +12,9 @@ from ledger.store.storage import Store
 
 VERSION_TABLE = "yibao_schema_version"
 STATEMENT_MARKER = "-- statement"
+REBUILD_MARKER = "-- yibao: rebuild the read side"
+"""A migration adding a read-side table says so: a ledger upgraded to it has rows only for what is recorded
+afterwards, so `yibao init` rebuilds its read side."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,10 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    @property
+    def rebuilds(self) -> bool:
+        return any(line.strip() == REBUILD_MARKER for line in self.sql.splitlines())
 
     def statements(self) -> list[str]:
         # Our migrations keep semicolons out of literals, so a plain split of what is not comment is exact; a

@@ -192,7 +192,7 @@ def _check_in_process(task: tuple[str, Span, Digest | None]) -> Checked:
     from ledger.store.opening import open_ledger
 
     url, span, against = task
-    ledger = open_ledger(url)
+    ledger = open_ledger(url, decoding=False)  # a worker reads stored bytes only: it needs no key
     try:
         with reading(ledger) as cursor:
             return _check(cursor, Statements(ledger.recorder), span, against, None)
