@@ -249,7 +249,8 @@ def clerk(url: str, numbers: list[str], plain: bool, seed: int, out: Any) -> Non
 
 
 def clerk_commands(url: str, numbers: list[str], plain: bool, seed: int) -> list[float]:
-    ledger, rng, samples = open_ledger(url), random.Random(seed * 7919 + plain), []
+    # A new phone every run: a change to the value already held is refused (REG-3), as a clerk's would be.
+    ledger, rng, samples = open_ledger(url), random.Random(f"{time.time_ns()}:{seed}:{plain}"), []
     ids = [ledger.find_person(n).id for n in numbers] if plain else []
     for _ in range(CLERK_COMMANDS):
         started = time.perf_counter()
