@@ -49,6 +49,8 @@ class Coverage:
         self.upto = 0  # how many of `order` are in `months`
 
     def at(self, on: datetime.date) -> Coverage:
+        if on == self.on:
+            return self
         if self.on is not None and on < self.on:
             self.on = None
             self._start()

@@ -41,12 +41,11 @@ def _eligibility(view: View, on: datetime.date) -> Eligibility:
         return Eligibility(False, False, None, why)
     if state.scheme == "retired":
         return _retired(view, on)
-    employee_until = coverage(view, on).last_counting_before(Month.of(on) + 1)
-    covered, since, why = resident.coverage(view, on, employee_until)
+    months = coverage(view, on)
+    covered, since, why = resident.coverage(view, on, months.last_counting_before(Month.of(on) + 1))
     if state.scheme == "resident":
         return Eligibility(False, covered, since, why, "resident" if covered else None)
-    employee = _employee(coverage(view, on), on) if state.scheme == "employee" \
-        else _flexible(view, coverage(view, on), on)
+    employee = _employee(months, on) if state.scheme == "employee" else _flexible(view, months, on)
     if employee.pooled:
         suffix = "; WAIT-9: employee benefits first" if covered else ""
         return replace(employee, reason=employee.reason + suffix, scheme="employee")

@@ -158,8 +158,7 @@ def text(value: str | None, field: str, *, required: bool = True, limit: int = 2
         return None
     value = unicodedata.normalize("NFC", _decodable(value or "", field)).strip()
     if not value:
-        raise BadInput(field, "must not be empty (leave the option out instead)" if value is not None and
-                       not required else "must not be empty")
+        raise BadInput(field, "must not be empty" if required else "must not be empty (leave the option out instead)")
     hidden = next((c for c in value if unicodedata.category(c) in HIDDEN), None)
     if hidden is not None:
         raise BadInput(field, f"holds the control or format character U+{ord(hidden):04X}; type the text again "

@@ -148,6 +148,12 @@ class Statements:
                     copy.write_row(node)
 
 
+def rows_of(notification_ids: Sequence[int], stored_events: Sequence[Any]) -> list[Row]:
+    """What a recorder just inserted, as the chain takes it: in notification order."""
+    return sorted((nid, e.originator_id, e.originator_version, e.topic, e.state)
+                  for nid, e in zip(notification_ids, stored_events, strict=True))
+
+
 def extend(cursor: Any, sql: Statements, events: Sequence[Row], *, after: Head | None = None) -> Head:
     """Chain `events` (in notification order, none chained yet) after the chain's head, in the caller's
     transaction; the caller holds the write lock. A writer (no `after`) is refused when events it did not write

@@ -52,9 +52,7 @@ class PostgresChaining:
             if len(stored_events) > 0:
                 self._insert_stored_events(curs, stored_events, **kwargs)  # lock, notify, insert
                 notification_ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-                rows = sorted((nid, e.originator_id, e.originator_version, e.topic, e.state)
-                              for nid, e in zip(notification_ids, stored_events, strict=True))
-                chain.extend(curs, self.chain_sql, rows)
+                chain.extend(curs, self.chain_sql, chain.rows_of(notification_ids, stored_events))
         return notification_ids
 
 

@@ -27,9 +27,7 @@ class SQLiteChaining:
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
-        rows = sorted((nid, e.originator_id, e.originator_version, e.topic, e.state)
-                      for nid, e in zip(notification_ids, stored_events, strict=True))
-        chain.extend(c, self.chain_sql, rows)
+        chain.extend(c, self.chain_sql, chain.rows_of(notification_ids, stored_events))
         return notification_ids
 
 
