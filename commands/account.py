@@ -11,19 +11,21 @@ from commands.options import (
     document_refs,
     documents_option,
     effective_date,
-    json_option,
+    format_option,
     known_at_moment,
     known_at_option,
     ledger_from,
     on_option,
     operator_option,
-    print_json,
+    person_argument,
+    printed,
     record,
     require_operator,
     stdout,
 )
 from ledger.benefits import handlers as benefits
 from ledger.core.errors import BadInput
+from ledger.core.i18n import N_, _, reworded, term
 from ledger.intake import validation
 from projections.account import statement
 from projections.reader import standing
@@ -40,10 +42,9 @@ def command() -> None:
 
 
 @command.command("spend")
-@click.option("--id", "id_number", required=True, metavar="IDNO",
-              help="The person's citizen ID number (18 characters).")
+@person_argument()
 @click.option("--amount", required=True, metavar="AMOUNT", help="Yuan spent, e.g. 120.00 (ACC-3: within the balance).")
-@on_option("Date of the spending (default: today).")
+@on_option(N_("Date of the spending (default: today)."))
 @click.option("--facility", help="Designated pharmacy or outpatient facility.")
 @documents_option
 @operator_option
@@ -57,25 +58,26 @@ def spend(ctx, id_number, amount, on, facility, documents, operator):
         yibao account spend --id 640102199003070011 --amount 45.50 --on 2024-06-01 --facility 银川市第一人民医院药房 --operator clerk01
     """
     operator = require_operator(operator)
-    spent = validation.money(amount, "amount")
+    day = effective_date(on)
+    spent = validation.amount(amount, "amount", validation.ACCOUNT_SPEND_MAX, ledger_from(ctx).policy, day)
     if spent == 0:
-        raise BadInput("amount", "spending 0.00 records nothing")
+        raise BadInput("amount", _("spending 0.00 records nothing"))
     left = record(ctx, benefits.spend, id_number=validation.id_number(id_number, "id"), amount=spent,
-                          on=effective_date(on), operator=operator,
+                          on=day, operator=operator,
                           facility=validation.text(facility, "facility", required=False),
                           documents=document_refs(documents))
-    stdout.print(f"spent {spent}; balance {left}")
+    stdout.print(_("spent {spent}; balance {left}").format(spent=spent, left=left))
 
 
 @command.command("statement")
-@click.argument("id_number", metavar="IDNO")
+@person_argument()
 @click.option("--from", "first", metavar="DATE", help="First date shown (the opening balance is carried).")
 @click.option("--to", "last", metavar="DATE", help="Last date shown (default: today).")
 @known_at_option
-@json_option
+@format_option
 @db_option
 @click.pass_context
-def statement_command(ctx, id_number, first, last, known_at, as_json):
+def statement_command(ctx, id_number, first, last, known_at, output_format):
     """List the account's credits and debits with a running balance.
 
     Example:
@@ -88,12 +90,12 @@ def statement_command(ctx, id_number, first, last, known_at, as_json):
     with standing(ledger_from(ctx), number, moment) as found:
         moves = found.movements(until)
     rows = statement(moves, validation.date(first, "from") if first is not None else datetime.date.min)
-    if as_json:
-        print_json(rows)
+    if printed(output_format, rows):
         return
 
     from commands.layout import Col, print_fitted
 
-    print_fitted(stdout, f"personal account of {number}",
+    print_fitted(stdout, _("personal account of {number}").format(number=number),
                  [Col("on", kind="fixed", repeat=True), Col("kind"), Col("amount", kind="number"),
-                  Col("balance", kind="number"), Col("detail")], rows)
+                  Col("balance", kind="number"), Col("detail")],
+                 [{**row, "kind": term(row["kind"]), "detail": reworded(row["detail"])} for row in rows])

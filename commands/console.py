@@ -3,12 +3,18 @@
 Whatever they print passes a last mask: an ID number or a mobile number that reaches the screen in clear
 (a confirmation line, a table title) is masked, unless the command revealed personal data (`--reveal`).
 Documents are masked field by field before they are rendered (projections/privacy.py); this catches the rest.
+
+Under `yibao --quiet` the stdout console prints nothing for a command that records (its confirmation lines), but
+what a query was asked for (its table) and a line said with `needed` (a voucher's id, to approve it) still print;
+errors go to stderr as ever.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,13 +61,54 @@ def mask_text(text: str) -> str:
     return MOBILE.sub(r"\1****\2", ID_NUMBER.sub(r"\1********\2", text))
 
 
+quiet = False
+"""`yibao --quiet`: no progress and no confirmation lines (set by the root group for each invocation)."""
+_needed = False
+
+
+@contextmanager
+def needed() -> Iterator[None]:
+    """What is printed within is printed under --quiet too: the reader needs it to go on (a voucher's id)."""
+    global _needed
+    _needed = True
+    try:
+        yield
+    finally:
+        _needed = False
+
+
+def silenced() -> bool:
+    """Whether stdout says nothing now: --quiet, outside `needed`, in a command that is not a query."""
+    return quiet and not _needed and not is_query()
+
+
+def is_query() -> bool:
+    """The running command answers a question (it has --format or --json): what it prints was asked for."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and any(
+        {"--format", "--json"} & set(getattr(parameter, "opts", ())) for parameter in ctx.command.params)
+
+
+def said(text: str, err: bool = False) -> None:
+    """A plain line printed outside the consoles (a summary on stderr, say), which --quiet leaves out."""
+    if not quiet:
+        import click
+
+        click.echo(text, err=err)
+
+
 class _Masking:
-    """The process's sys.stdout or sys.stderr of the moment, every write masked while `masking` holds."""
+    """The process's sys.stdout or sys.stderr of the moment, every write masked while `masking` holds (stdout
+    silenced while `silenced()`)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     def write(self, text: str) -> int:
+        if self.name == "stdout" and silenced():
+            return len(text)
         return getattr(sys, self.name).write(mask_text(text) if masking else text)
 
     def __getattr__(self, attribute: str) -> Any:

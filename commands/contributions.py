@@ -10,11 +10,13 @@ import click
 from commands.options import (
     db_option,
     effective_date,
-    json_option,
+    encoding_option,
+    format_option,
     ledger_from,
     on_option,
     operator_option,
-    print_json,
+    person_argument,
+    printed,
     record,
     require_operator,
     reveal_option,
@@ -24,6 +26,7 @@ from commands.options import (
 from ledger.contributions import handlers as contributions
 from ledger.contributions.receiving import import_receipts, pay_at_counter
 from ledger.core.errors import BadInput
+from ledger.core.i18n import N_, _, reworded
 from ledger.intake import files, validation
 from projections.receipts import unmatched_receipts
 
@@ -55,24 +58,27 @@ def assess(ctx, month, employer, estimate_base, operator):
         yibao contributions assess --month 2024-04 --operator clerk01
     """
     operator = require_operator(operator)
+    assessed = validation.month(month)
     report = record(ctx, contributions.assess_month,
-        month=validation.month(month), operator=operator,
+        month=assessed, operator=operator,
         employer_code=validation.credit_code(employer, "employer") if employer else None,
-        estimate_base=validation.money(estimate_base, "estimate_base") if estimate_base is not None else None,
+        estimate_base=validation.amount(estimate_base, "estimate_base", validation.MONTHLY_WAGE_MAX,
+                                        ledger_from(ctx).policy, assessed.first_day)
+        if estimate_base is not None else None,
     )
-    stdout.print(f"{month}: {report.assessed} person-months assessed, {report.already} already assessed, "
-                 f"{report.cancelled} overdue flexible months cancelled (CON-5)")
+    stdout.print(_("{month}: {assessed} person-months assessed, {already} already assessed, {cancelled} overdue "
+                   "flexible months cancelled (CON-5)").format(month=month, assessed=report.assessed,
+                                                               already=report.already, cancelled=report.cancelled))
     for id_number, reason in report.skipped:
-        stdout.print(f"[yellow]not assessed[/] {id_number}: {reason}")
+        stdout.print(_("[yellow]not assessed[/] {id_number}: {reason}").format(id_number=id_number, reason=reason))
 
 
 @command.command("pay")
-@click.option("--id", "id_number", required=True, metavar="IDNO",
-              help="The person's citizen ID number (18 characters).")
+@person_argument()
 @click.option("--month", required=True, metavar="YYYY-MM", help="The (first) contribution month paid for.")
 @click.option("--to", "last", metavar="YYYY-MM", help="The last month, when one payment covers several.")
 @click.option("--amount", required=True, metavar="AMOUNT", help="Yuan received, e.g. 389.04.")
-@on_option("Date the money was received (default: today).")
+@on_option(N_("Date the money was received (default: today)."))
 @operator_option
 @db_option
 @click.pass_context
@@ -88,27 +94,35 @@ def pay(ctx, id_number, month, last, amount, on, operator):
     operator = require_operator(operator)
     received = validation.money(amount, "amount")
     if received == 0:
-        raise BadInput("amount", "a receipt of 0.00 records nothing")
+        raise BadInput("amount", _("a receipt of 0.00 records nothing"))
     first = validation.month(month)
     final = validation.month(last, "to") if last is not None else first
     if final < first:
-        raise BadInput("to", f"{final} is before {first}")
+        raise BadInput("to", _("{final} is before {first}").format(final=final, first=first))
     number, received_on = validation.id_number(id_number, "id"), effective_date(on)
     validation.months_payable(first, final, validation.birth_date_of(number), received_on)
+    validation.amount(amount, "amount", validation.CONTRIBUTION_MONTH_MAX, ledger_from(ctx).policy, received_on,
+                      months=first.months_until(final) + 1)
     reason = record(ctx, pay_at_counter, id_number=number, first=first, last=final, amount=received,
                     received_on=received_on, operator=operator)
     if reason:
-        stdout.print(f"[yellow]recorded as unmatched[/] {received} from {id_number}: {reason}")
+        stdout.print(_("[yellow]recorded as unmatched[/] {received} from {id_number}: {reason}").format(
+            received=received, id_number=id_number, reason=reworded(reason)))
+    elif final != first:
+        stdout.print(_("received {received} for {first}..{final} from {id_number}").format(
+            received=received, first=first, final=final, id_number=id_number))
     else:
-        stdout.print(f"received {received} for {first}" + (f"..{final}" if final != first else "") + f" from {id_number}")
+        stdout.print(_("received {received} for {first} from {id_number}").format(
+            received=received, first=first, id_number=id_number))
 
 
 @command.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@encoding_option
 @operator_option
 @db_option
 @click.pass_context
-def import_(ctx, file: Path, operator):
+def import_(ctx, file: Path, encoding, operator):
     """Import the tax bureau's receipts (id_number,month,amount,received_on); idempotent and resumable.
 
     Example:
@@ -116,24 +130,24 @@ def import_(ctx, file: Path, operator):
         yibao contributions import receipts-2024-04.csv --operator clerk01
     """
     operator = require_operator(operator)
-    receipts = files.receipt_file(file)
+    receipts = files.receipt_file(file, encoding=encoding, policy=ledger_from(ctx).policy)
     from commands.progress import RowProgress
 
-    with RowProgress("importing", receipts.rows) as progress:
+    with RowProgress(_("importing"), receipts.rows) as progress:
         summary = record(ctx, import_receipts, receipts, rows=receipts.rows, digest=receipts.digest,
                          source=file.name, on=datetime.date.today(), operator=operator, progress=progress.advance)
-    stdout.print(f"{summary.rows} rows: {summary.matched} matched, {summary.unmatched} unmatched, "
-                 f"{summary.duplicates} already recorded")
+    stdout.print(_("{rows} rows: {matched} matched, {unmatched} unmatched, {duplicates} already recorded").format(
+        rows=summary.rows, matched=summary.matched, unmatched=summary.unmatched, duplicates=summary.duplicates))
 
 
 @command.command("unmatched")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000),
               help="List at most this many receipts.")
-@json_option
+@format_option
 @reveal_option
 @db_option
 @click.pass_context
-def unmatched(ctx, limit, as_json):
+def unmatched(ctx, limit, output_format):
     """List receipts that settled no assessment (held in suspense), oldest first.
 
     Example:
@@ -141,21 +155,21 @@ def unmatched(ctx, limit, as_json):
         yibao contributions unmatched --json
     """
     rows = shown(ctx, unmatched_receipts(ledger_from(ctx), limit), "unmatched receipts")
-    if as_json:
-        print_json(rows)
+    if printed(output_format, rows):
         return
     from commands.layout import Col, print_fitted
 
-    print_fitted(stdout, f"unmatched receipts (first {limit})",
+    print_fitted(stdout, _("unmatched receipts (first {limit})").format(limit=limit),
                  [Col("id_number", "ID number", "fixed", repeat=True), Col("month", kind="fixed"),
                   Col("amount", kind="number"), Col("received_on", "received on", "fixed"),
-                  Col("row", kind="number"), Col("reason")], rows)
+                  Col("row", kind="number"), Col("reason")],
+                 [{**row, "reason": reworded(row["reason"])} for row in rows])
 
 
 @command.command("close-year")
 @click.option("--year", required=True, type=click.IntRange(1990, 2100),
               help="The year whose unpaid flexible months are cancelled.")
-@on_option("Date of the closing (default: today); must be after the year.")
+@on_option(N_("Date of the closing (default: today); must be after the year."))
 @operator_option
 @db_option
 @click.pass_context
@@ -168,12 +182,11 @@ def close_year(ctx, year, on, operator):
     """
     operator = require_operator(operator)
     cancelled = record(ctx, contributions.close_year, year=year, on=effective_date(on), operator=operator)
-    stdout.print(f"{cancelled} unpaid flexible months cancelled (CON-5)")
+    stdout.print(_("{cancelled} unpaid flexible months cancelled (CON-5)").format(cancelled=cancelled))
 
 
 @command.command("choose-base")
-@click.option("--id", "id_number", required=True, metavar="IDNO",
-              help="The person's citizen ID number (18 characters).")
+@person_argument()
 @click.option("--base", required=True, metavar="AMOUNT", help="Monthly base; at least the minimum base.")
 @click.option("--from", "month", required=True, metavar="YYYY-MM", help="The first month on the chosen base.")
 @operator_option
@@ -184,10 +197,14 @@ def choose_base(ctx, id_number, base, month, operator):
 
     Example:
 
-        yibao contributions choose-base --id 640102199003070011 --base 6000 --from 2025-01 --operator clerk01
+        yibao contributions choose-base --id 640102199001011237 --base 6000 --from 2025-01 --operator clerk01
     """
     operator = require_operator(operator)
+    first = validation.month(month, "from")
     chosen = record(ctx, contributions.choose_base, id_number=validation.id_number(id_number, "id"),
-                                          base=validation.money(base, "base"), month=validation.month(month, "from"),
+                                          base=validation.amount(base, "base", validation.MONTHLY_WAGE_MAX,
+                                                                 ledger_from(ctx).policy, first.first_day),
+                                          month=first,
                                           on=datetime.date.today(), operator=operator)
-    stdout.print(f"{id_number} contributes on a base of {chosen} from {month}")
+    stdout.print(_("{id_number} contributes on a base of {base} from {month}").format(
+        id_number=id_number, base=chosen, month=month))

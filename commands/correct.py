@@ -14,6 +14,7 @@ from commands.options import (
     vouchered,
 )
 from ledger.core.errors import BadInput
+from ledger.core.i18n import N_, _
 from ledger.intake import validation
 
 
@@ -22,7 +23,7 @@ from ledger.intake import validation
 @click.option("--code", metavar="USCC", help="The employer whose event is reversed.")
 @click.option("--seq", required=True, type=int, help="The seq of the event to reverse (see `yibao timeline`).")
 @click.option("--reason", required=True, help="Why the event no longer stands.")
-@on_option("Date of the correction (default: today).")
+@on_option(N_("Date of the correction (default: today)."))
 @operator_option
 @db_option
 @click.pass_context
@@ -35,15 +36,15 @@ def command(ctx, id_number, code, seq, reason, on, operator):
     """
     operator = require_operator(operator)
     if (id_number is None) == (code is None):
-        raise BadInput("id", "name exactly one of --id IDNO or --code USCC")
+        raise BadInput("id", _("name exactly one of --id IDNO or --code USCC"))
     if seq < 1:
-        raise BadInput("seq", f"{seq} is not an event number (they start at 1)")
+        raise BadInput("seq", _("{seq} is not an event number (they start at 1)").format(seq=seq))
     reason = validation.text(reason, "reason")
     if id_number is not None:
-        _, done = vouchered(ctx, "correct-person", id_number=validation.id_number(id_number, "id"), seq=seq,
+        _result, done = vouchered(ctx, "correct-person", id_number=validation.id_number(id_number, "id"), seq=seq,
                             reason=reason, on=effective_date(on), operator=operator)
     else:
-        _, done = vouchered(ctx, "correct-employer", code=validation.credit_code(code, "code"), seq=seq,
+        _result, done = vouchered(ctx, "correct-employer", code=validation.credit_code(code, "code"), seq=seq,
                             reason=reason, on=effective_date(on), operator=operator)
     if done:
-        stdout.print(f"event {seq} of {id_number or code} reversed")
+        stdout.print(_("event {seq} of {whose} reversed").format(seq=seq, whose=id_number or code))

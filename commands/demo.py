@@ -14,6 +14,7 @@ from commands.status import command as status_command
 from commands.synthetic import DEMO_OPERATOR, fill_region, staff_the_ledger
 from commands.timeline import command as timeline_command
 from ledger.core.errors import BadInput
+from ledger.core.i18n import _
 from ledger.core.jobs import Job
 from ledger.store.application import Ledger
 from ledger.store.opening import open_ledger
@@ -40,11 +41,11 @@ def command(ctx: click.Context, persons: int, seed: int, db: str | None) -> None
         sample = _fill_once(ledger, ledger.shown_url, persons, seed)
     finally:
         ledger.close()
-    stdout.print("A clerk typed another person's address; the correction reversed it and nothing was erased:")
-    ctx.invoke(timeline_command, number=sample, known_at=None, as_json=False)
+    stdout.print(_("A clerk typed another person's address; the correction reversed it and nothing was erased:"))
+    ctx.invoke(timeline_command, number=sample, known_at=None, output_format="table")
     ctx.invoke(status_command, id_number=sample, on=datetime.date.today().isoformat(), known_at=None,
-               as_json=False)
-    ctx.invoke(months_command, id_number=sample, year=2024, known_at=None, as_json=False)
+               output_format="table")
+    ctx.invoke(months_command, id_number=sample, year=2024, known_at=None, output_format="table")
 
 
 def _fill_once(ledger: Ledger, url: str, persons: int, seed: int) -> str:
@@ -53,22 +54,28 @@ def _fill_once(ledger: Ledger, url: str, persons: int, seed: int) -> str:
     job = ledger.job("demo")
     if job is not None and job.finished:
         summary = job.finished.summary
-        stdout.print(f"[bold]{url} already holds the demo region ({summary['employers']} employers, "
-                     f"{summary['persons']} persons); nothing was added[/]")
+        stdout.print(_("[bold]{url} already holds the demo region ({employers} employers, {persons} persons); "
+                       "nothing was added[/]").format(url=url, employers=summary["employers"],
+                                                      persons=summary["persons"]))
         return summary["sample"]
     if ledger.event_count():
-        what = "a demo region that stopped part-way" if job else "a ledger's facts"
-        raise BadInput("db", f"{url} already holds {ledger.event_count()} events ({what}): the demo fills an empty "
-                             "ledger only, so that nothing is doubled; give it a new store, e.g. "
-                             "--db sqlite:///demo.sqlite3")
+        if job:
+            message = _("{url} already holds {count} events (a demo region that stopped part-way): the demo fills an "
+                        "empty ledger only, so that nothing is doubled; give it a new store, e.g. "
+                        "--db sqlite:///demo.sqlite3")
+        else:
+            message = _("{url} already holds {count} events (a ledger's facts): the demo fills an empty ledger only, "
+                        "so that nothing is doubled; give it a new store, e.g. --db sqlite:///demo.sqlite3")
+        raise BadInput("db", message.format(url=url, count=ledger.event_count()))
     job = Job.start(kind="demo", key=f"persons={persons} seed={seed}", parameters={"persons": persons, "seed": seed},
                     on=datetime.date.today(), operator=DEMO_OPERATOR)
     ledger.commit(job)
     staff_the_ledger(ledger)
-    with RowProgress("registering the region", persons, every=1_000) as progress:
+    with RowProgress(_("registering the region"), persons, every=1_000) as progress:
         region = fill_region(ledger, persons, seed=seed, progress=progress.advance)
     job.finish(summary={"sample": region.sample, "employers": len(region.employers), "persons": len(region.persons)},
                on=datetime.date.today(), operator=DEMO_OPERATOR)
     ledger.commit(job)
-    stdout.print(f"[bold]{len(region.employers)} employers and {len(region.persons)} persons recorded in {url}[/]")
+    stdout.print(_("[bold]{employers} employers and {persons} persons recorded in {url}[/]").format(
+        employers=len(region.employers), persons=len(region.persons), url=url))
     return region.sample

@@ -12,11 +12,14 @@ from commands.options import (
     document_refs,
     documents_option,
     effective_date,
-    json_option,
+    encoding_option,
+    format_option,
+    ledger_from,
     on_option,
     operator_option,
     parse_settings,
-    print_json,
+    person_argument,
+    printed,
     record,
     require_operator,
     stdout,
@@ -25,6 +28,7 @@ from commands.options import (
 from ledger.contributions import handlers as contributions
 from ledger.contributions.arrears import debt_of
 from ledger.core.errors import BadInput
+from ledger.core.i18n import N_, _, term
 from ledger.intake import files, validation
 from ledger.registration import handlers as registration
 from ledger.registration.rules import UNIT_TYPES
@@ -36,7 +40,7 @@ def command() -> None:
 
     Example:
 
-        yibao employer register --code 91640100MA76A1B2CR --name 宁夏塞上建材有限公司 --type enterprise --on 2024-01-05
+        yibao employer register --code 91640100MA76C3D4EB --name 宁夏贺兰山葡萄酒有限公司 --type enterprise --on 2024-01-05
     """
 
 
@@ -46,7 +50,8 @@ def founded_by(founded: str | None, registered: datetime.date) -> datetime.date 
         return None
     date = validation.date(founded, "founded")
     if date > registered:
-        raise BadInput("founded", f"{founded} is after the registration date {registered}")
+        raise BadInput("founded", _("{founded} is after the registration date {registered}").format(
+            founded=founded, registered=registered))
     return date
 
 
@@ -54,7 +59,7 @@ def founded_by(founded: str | None, registered: datetime.date) -> datetime.date 
 @click.option("--code", required=True, metavar="USCC", help="Unified social credit code (18 characters).")
 @click.option("--name", required=True, help="The employer's registered name.")
 @click.option("--type", "unit_type", required=True, metavar="|".join(UNIT_TYPES), help="The unit type (单位类型).")
-@on_option("Registration date YYYY-MM-DD (default: today).")
+@on_option(N_("Registration date YYYY-MM-DD (default: today)."))
 @click.option("--founded", metavar="DATE", help="Founding date; registration is due within 30 days of it.")
 @click.option("--insured-from", metavar="DATE", help="Insurance start date (default: --on).")
 @click.option("--address", help="The registered address.")
@@ -87,8 +92,11 @@ def register(ctx, code, name, unit_type, on, founded, insured_from, address, leg
         contact=validation.text(contact, "contact", required=False),
         operator=operator, documents=document_refs(documents),
     )
-    note = " (late: REG-1 registration due within 30 days of founding)" if late else ""
-    stdout.print(f"registered employer {code}{note}")
+    if late:
+        stdout.print(_("registered employer {code} (late: REG-1 registration due within 30 days of founding)").format(
+            code=code))
+    else:
+        stdout.print(_("registered employer {code}").format(code=code))
 
 
 EMPLOYER_FIELDS = {
@@ -105,7 +113,8 @@ EMPLOYER_FIELDS = {
 @click.option("--code", required=True, metavar="USCC",
               help="The employer's unified social credit code (18 characters).")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
-              help=f"A new value; FIELD is one of {', '.join(EMPLOYER_FIELDS)}. Repeat for several.")
+              help="A new value; FIELD is one of name, unit_type, address, legal_rep, bank_account, contact. "
+                   "Repeat for several.")
 @click.option("--reason", help="Why the record changes.")
 @on_option()
 @documents_option
@@ -125,7 +134,7 @@ def change(ctx, code, settings, reason, on, documents, operator):
     record(ctx, registration.change_employer, code=code, changes=changes, on=effective_date(on), operator=operator,
                                  reason=validation.text(reason, "reason", required=False),
                                  documents=document_refs(documents))
-    stdout.print(f"changed {', '.join(changes)} of employer {code}")
+    stdout.print(_("changed {fields} of employer {code}").format(fields=", ".join(term(f) for f in changes), code=code))
 
 
 @command.command("cancel")
@@ -142,22 +151,45 @@ def cancel(ctx, code, reason, on, documents, operator):
 
     Example:
 
-        yibao employer cancel --code 91640100MA76A1B2CR --reason 解散 --on 2024-12-31 --operator clerk01
+        yibao employer cancel --code 91640100MA76C3D4EB --reason 解散 --on 2024-12-31 --operator clerk01
     """
     operator = require_operator(operator)
     code = validation.credit_code(code, "code")
     record(ctx, registration.cancel_employer, code=code, reason=validation.text(reason, "reason"),
                                  on=effective_date(on), operator=operator, documents=document_refs(documents))
-    stdout.print(f"cancelled employer {code}")
+    stdout.print(_("cancelled employer {code}").format(code=code))
 
 
-def staff_change(verb: str, summary: str):
+STAFF_HELP = {
+    "hire": N_("Declare a staff increase (CON-9): due by the 25th of the month before, else a month later.\n\n"
+               "Example:\n\n"
+               "    yibao employer hire --code 91640100MA76A1B2CR --id 640102199003070011 --month 2024-05 "
+               "--operator clerk01"),
+    "leave": N_("Declare a staff decrease (CON-9): due by the 25th of the month before, else a month later.\n\n"
+                "Example:\n\n"
+                "    yibao employer leave --code 91640100MA76A1B2CR --id 640102199003070011 --month 2024-05 "
+                "--operator clerk01"),
+}
+"""Each command's help, as a cleaned docstring (the catalog's key; main.py translates it when shown)."""
+
+
+def staff_declared(verb: str, on_time: bool) -> str:
+    """The line confirming a staff change, one whole sentence for each case."""
+    if verb == "hire":
+        return (_("{id_number} joins the staff of {code} from {month}") if on_time else
+                _("{id_number} joins the staff of {code} from {month} (CON-9: declared after the cut-off, so from "
+                  "{month})"))
+    return (_("{id_number} leaves the staff of {code} from {month}") if on_time else
+            _("{id_number} leaves the staff of {code} from {month} (CON-9: declared after the cut-off, so from "
+              "{month})"))
+
+
+def staff_change(verb: str):
     """hire and leave share their options; only the handler differs."""
 
     @click.option("--code", required=True, metavar="USCC",
                   help="The employer's unified social credit code (18 characters).")
-    @click.option("--id", "id_number", required=True, metavar="IDNO",
-                  help="The person's citizen ID number (18 characters).")
+    @person_argument()
     @click.option("--month", required=True, metavar="YYYY-MM",
                   help="First month on the staff (hire) or first month off it (leave).")
     @click.option("--declared-on", metavar="DATE", help="Date of the declaration (default: today); CON-9 cut-off.")
@@ -172,19 +204,15 @@ def staff_change(verb: str, summary: str):
             month=validation.month(month, "month"), declared_on=effective_date(declared_on, "declared_on"),
             operator=operator, documents=document_refs(documents),
         )
-        note = "" if str(effective) == month else f" (CON-9: declared after the cut-off, so from {effective})"
-        stdout.print(f"{id_number} {summary} {code} from {effective}{note}")
+        stdout.print(staff_declared(verb, str(effective) == month).format(id_number=id_number, code=code,
+                                                                          month=effective))
 
-    run.__doc__ = (
-        f"Declare a staff {'increase' if verb == 'hire' else 'decrease'} (CON-9): due by the 25th of the month "
-        f"before, else a month later.\n\n    Example:\n\n        yibao employer {verb} --code 91640100MA76A1B2CR "
-        f"--id 640102199003070011 --month 2024-05 --operator clerk01\n"
-    )
+    run.__doc__ = STAFF_HELP[verb]
     return command.command(verb)(run)
 
 
-staff_change("hire", "joins the staff of")
-staff_change("leave", "leaves the staff of")
+staff_change("hire")
+staff_change("leave")
 
 
 @command.command("declare-bases")
@@ -194,11 +222,12 @@ staff_change("leave", "leaves the staff of")
               help="The contribution year the wages are declared for (CON-1).")
 @click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with the header id_number,monthly_wage.")
-@on_option("Date of the declaration (default: today).")
+@on_option(N_("Date of the declaration (default: today)."))
+@encoding_option
 @operator_option
 @db_option
 @click.pass_context
-def declare_bases(ctx, code, year, path: Path, on, operator):
+def declare_bases(ctx, code, year, path: Path, on, encoding, operator):
     """Declare each employee's monthly wage for the year (CON-1); bases are held to [60 %, 300 %] (CON-2).
 
     A malformed or repeated row, or a row for someone not on the staff, refuses the whole file.
@@ -209,17 +238,17 @@ def declare_bases(ctx, code, year, path: Path, on, operator):
         yibao employer declare-bases --code 91640100MA76A1B2CR --year 2024 --file wages-2024.csv --operator clerk01
     """
     operator = require_operator(operator)
-    data = path.read_bytes()
-    rows = files.wage_rows(data)
+    data, day = path.read_bytes(), effective_date(on)
+    rows = files.wage_rows(data, encoding=encoding, policy=ledger_from(ctx).policy, on=day)
     report, done = vouchered(ctx, "declare-bases", code=validation.credit_code(code, "code"), year=year,
-                             rows=rows, file_digest=files.digest(data), on=effective_date(on), operator=operator,
+                             rows=rows, file_digest=files.digest(data), on=day, operator=operator,
                              documents=[path.name])
     if done:
-        stdout.print(f"{len(rows)} bases declared for {year}; {report.reassessed} provisional months re-assessed "
-                     "(CON-4)")
+        stdout.print(_("{rows} bases declared for {year}; {reassessed} provisional months re-assessed (CON-4)").format(
+            rows=len(rows), year=year, reassessed=report.reassessed))
     else:
-        stdout.print(f"{len(rows)} bases to declare for {year}; {report.reassessed} provisional months to "
-                     "re-assess (CON-4) once approved")
+        stdout.print(_("{rows} bases to declare for {year}; {reassessed} provisional months to re-assess (CON-4) once "
+                       "approved").format(rows=len(rows), year=year, reassessed=report.reassessed))
 
 
 @command.command("defer")
@@ -227,7 +256,7 @@ def declare_bases(ctx, code, year, path: Path, on, operator):
               help="The employer's unified social credit code (18 characters).")
 @click.option("--from", "month", required=True, metavar="YYYY-MM", help="First deferred month.")
 @click.option("--months", required=True, type=int, help="How many months (at most 12 in a row).")
-@on_option("Date of the agreement (default: today).")
+@on_option(N_("Date of the agreement (default: today)."))
 @documents_option
 @operator_option
 @db_option
@@ -242,17 +271,17 @@ def defer(ctx, code, month, months, on, documents, operator):
     operator = require_operator(operator)
     record(ctx, contributions.defer, code=validation.credit_code(code, "code"), month=validation.month(month, "from"),
                         months=months, on=effective_date(on), operator=operator, documents=document_refs(documents))
-    stdout.print(f"{code} may defer {months} months from {month}")
+    stdout.print(_("{code} may defer {months} months from {month}").format(code=code, months=months, month=month))
 
 
 @command.command("arrears")
 @click.option("--code", required=True, metavar="USCC",
               help="The employer's unified social credit code (18 characters).")
 @click.option("--on", metavar="DATE", help="Date of the reckoning (default: today).")
-@json_option
+@format_option
 @db_option
 @click.pass_context
-def arrears(ctx, code, on, as_json):
+def arrears(ctx, code, on, output_format):
     """What an employer owes: assessed and not received; arrears are the part already due and not deferred.
 
     Example:
@@ -263,7 +292,6 @@ def arrears(ctx, code, on, as_json):
     debt = record(ctx, debt_of, validation.credit_code(code, "code"), day)
     document = {"code": code, "on": day.isoformat(), "owed": str(debt.owed), "arrears": str(debt.arrears),
                 "deferred": str(debt.deferred)}
-    if as_json:
-        print_json(document)
-    else:
-        stdout.print(f"{code} on {day}: owes {debt.owed} (arrears {debt.arrears}, deferred {debt.deferred})")
+    if not printed(output_format, document):
+        stdout.print(_("{code} on {day}: owes {owed} (arrears {arrears}, deferred {deferred})").format(
+            code=code, day=day, owed=debt.owed, arrears=debt.arrears, deferred=debt.deferred))

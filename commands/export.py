@@ -12,11 +12,13 @@ import click
 from commands.options import (
     db_option,
     effective_date,
-    json_option,
+    format_option,
     known_at_moment,
     known_at_option,
     ledger_from,
+    person_argument,
     print_json,
+    printed,
     reveal_option,
     shown,
     stdout,
@@ -24,6 +26,7 @@ from commands.options import (
 )
 from commands.progress import RowProgress
 from ledger.core.errors import BadInput
+from ledger.core.i18n import _
 from ledger.intake import validation
 
 FILE = "FILE.ndjson"
@@ -40,7 +43,7 @@ def command() -> None:
 
 
 @command.command("insuinfo")
-@click.argument("id_number", metavar="IDNO", required=False)
+@person_argument(required=False)
 @click.option("--all", "everyone", is_flag=True, help="Every person registered by the date, from the read side.")
 @click.option("--on", metavar="DATE", help="The date asked about (default: today).")
 @known_at_option
@@ -57,21 +60,21 @@ def insuinfo(ctx, id_number, everyone, on, known_at, shape):
 
     Example:
 
-        yibao export insuinfo 640102199003070011 --on 2024-06-30 --known-at 2024-07-01T00:00:00Z
+        yibao export insuinfo 640102199003070011 --on 2024-06-30
 
         yibao export insuinfo --all --on 2024-06-30 --format ndjson --reveal --reason 平台对账 > extract.ndjson
     """
     day = effective_date(on)
     if everyone:
         if id_number:
-            raise BadInput("all", "give an ID number or --all, not both")
+            raise BadInput("all", _("give an ID number or --all, not both"))
         if known_at is not None:
-            raise BadInput("known-at", "--all reads the read side's tables, which hold what is known now: export "
-                                       "one person at a time to ask what was known at a past moment")
+            raise BadInput("known-at", _("--all reads the read side's tables, which hold what is known now: export "
+                                         "one person at a time to ask what was known at a past moment"))
         _export_everyone(ctx, day, shape or "ndjson")
         return
     if not id_number:
-        raise BadInput("IDNO", "give the person's ID number, or --all for everyone")
+        raise BadInput("IDNO", _("give the person's ID number, or --all for everyone"))
     from projections.exports import person_document
 
     id_number = validation.id_number(id_number, "IDNO")
@@ -83,6 +86,7 @@ def insuinfo(ctx, id_number, everyone, on, known_at, shape):
 
 
 def _export_everyone(ctx: click.Context, day: datetime.date, shape: str) -> None:
+    from commands import console
     from projections.exports import all_documents, person_count
     from projections.privacy import masked
 
@@ -91,7 +95,7 @@ def _export_everyone(ctx: click.Context, day: datetime.date, shape: str) -> None
     uow = uow_from(ctx)
     moment = datetime.datetime.now(datetime.timezone.utc)
     written = 0
-    with RowProgress("exporting", person_count(uow), unit="persons") as progress:
+    with RowProgress(_("exporting"), person_count(uow), unit=_("persons")) as progress:
         if shape == "json":
             click.echo("[")
         for document in all_documents(uow, day, moment, progress=progress):
@@ -101,11 +105,12 @@ def _export_everyone(ctx: click.Context, day: datetime.date, shape: str) -> None
             written += 1
         if shape == "json":
             click.echo("]")
-    click.echo(f"{written} persons registered by {day} exported ({progress.done} read)", err=True)
+    console.said(_("{written} persons registered by {day} exported ({read} read)").format(
+        written=written, day=day, read=progress.done), err=True)
 
 
 @command.command("coverage")
-@click.argument("id_number", metavar="IDNO")
+@person_argument()
 @click.option("--on", metavar="DATE", help="The date asked about (default: today).")
 @known_at_option
 @reveal_option
@@ -135,11 +140,11 @@ def coverage(ctx, id_number, on, known_at):
 @click.option("--on", metavar="DATE", help="The date of lines that carry none ('on').")
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000),
               help="List at most this many differing persons (all are counted).")
-@json_option
+@format_option
 @reveal_option
 @db_option
 @click.pass_context
-def check(ctx, path: Path, on, limit, as_json):
+def check(ctx, path: Path, on, limit, output_format):
     """Compare a platform extract (1101 documents, one a line) with the ledger; exit 1 listing who differs.
 
     Each line is compared with the ledger's document for the same person (certno, in clear) on the line's date,
@@ -157,31 +162,38 @@ def check(ctx, path: Path, on, limit, as_json):
     day = validation.date(on, "on") if on is not None else None
     moment = datetime.datetime.now(datetime.timezone.utc)
     try:
-        with path.open(encoding="utf-8") as handle, RowProgress("checking", _line_count(path), unit="lines") as progress:
+        with path.open(encoding="utf-8") as handle, \
+                RowProgress(_("checking"), _line_count(path), unit=_("lines")) as progress:
             report = check_extract(uow_from(ctx), handle, file_name=FILE, on=day, clear=clear, limit=limit,
                                    moment=moment, progress=progress)
     except UnicodeDecodeError as error:
-        raise BadInput(FILE, f"{path.name} is not UTF-8 text ({error.reason})") from None
+        raise BadInput(FILE, _("{file} is not UTF-8 text ({reason})").format(file=path.name,
+                                                                             reason=error.reason)) from None
     document = report.listing(path.name) if clear else masked(report.listing(path.name))
-    if as_json:
-        print_json(document)
-    else:
+    rows = [{"line": person["line"], "certno": person["certno"], "on": person["on"], **difference}
+            for person in document["persons"] for difference in person["differences"]]
+    if not printed(output_format, document, rows, keys=("line", "certno", "on", "field", "extract", "ledger")):
         _render_check(document)
     if report.differing:
-        click.echo(f"differences: {report.differing} of {report.checked} persons differ from the ledger", err=True)
+        click.echo(_("differences: {differing} of {checked} persons differ from the ledger").format(
+            differing=report.differing, checked=report.checked), err=True)
         ctx.exit(1)
 
 
 def _render_check(document: dict) -> None:
-    title = f"{document['file']}: {document['differing']} of {document['checked']} persons differ from the ledger"
+    counts = {"file": document["file"], "differing": document["differing"], "checked": document["checked"],
+              "listed": document["listed"]}
     if not document["persons"]:
-        stdout.print(title)
+        stdout.print(_("{file}: {differing} of {checked} persons differ from the ledger").format(**counts))
         return
     from rich.table import Table
 
-    table = Table(title=title + (f" ({document['listed']} listed)" if document["listed"] < document["differing"]
-                                 else ""))
-    for column in ("line", "certno", "on", "field", "extract", "ledger"):
+    if document["listed"] < document["differing"]:
+        title = _("{file}: {differing} of {checked} persons differ from the ledger ({listed} listed)")
+    else:
+        title = _("{file}: {differing} of {checked} persons differ from the ledger")
+    table = Table(title=title.format(**counts))
+    for column in (_("line"), _("certno"), _("on"), _("field"), _("extract"), _("ledger")):
         table.add_column(column, overflow="fold")
     for person in document["persons"]:
         for difference in person["differences"]:
@@ -196,4 +208,4 @@ def _cell(value) -> str:
 
 def _line_count(path: Path) -> int:
     with path.open("rb") as handle:
-        return sum(1 for _ in handle)
+        return sum(1 for _line in handle)

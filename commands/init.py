@@ -9,6 +9,7 @@ import click
 
 from commands.options import stdout
 from ledger.audit import handlers as audit
+from ledger.core.i18n import _
 from ledger.intake import validation
 from ledger.store.opening import open_ledger
 from ledger.store.storage import DEFAULT_URL
@@ -32,13 +33,18 @@ def command(ctx: click.Context, db: str | None, admin: str | None) -> None:
     try:
         applied = ledger.applied_migrations
         for migration in applied:
-            stdout.print(f"applied migration {migration.version:03d} {migration.name}")
+            stdout.print(_("applied migration {version:03d} {name}").format(version=migration.version,
+                                                                           name=migration.name))
         _rebuild_after(ledger, applied)
-        stdout.print(f"ledger ready at {ledger.shown_url}" + ("" if applied else " (schema already current)"))
+        if applied:
+            stdout.print(_("ledger ready at {url}").format(url=ledger.shown_url))
+        else:
+            stdout.print(_("ledger ready at {url} (schema already current)").format(url=ledger.shown_url))
         if admin and audit.name_first_admin(ledger.unit_of_work(), name=admin, on=datetime.date.today()):
-            stdout.print(f"{admin} is the ledger's first administrator (AUD-1)")
+            stdout.print(_("{admin} is the ledger's first administrator (AUD-1)").format(admin=admin))
         elif admin:
-            stdout.print(f"the ledger has its administrators already: {admin} was not added (`yibao operator add`)")
+            stdout.print(_("the ledger has its administrators already: {admin} was not added (`yibao operator add`)")
+                         .format(admin=admin))
     finally:
         ledger.close()
 
@@ -53,4 +59,4 @@ def _rebuild_after(ledger, applied) -> None:
     from projections.rebuild import rebuild
 
     rebuild(ledger)
-    stdout.print("read side rebuilt for the new tables")
+    stdout.print(_("read side rebuilt for the new tables"))

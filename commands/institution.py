@@ -15,6 +15,7 @@ from commands.options import (
     require_operator,
     stdout,
 )
+from ledger.core.i18n import N_, _, term
 from ledger.intake import validation
 from ledger.medical import handlers as medical
 from ledger.medical.institution import KINDS, LEVELS
@@ -26,7 +27,7 @@ def command() -> None:
 
     Example:
 
-        yibao institution register --code H64010200001 --name 宁夏回族自治区人民医院 --level 3 --kind hospital --region 640104
+        yibao institution register --code P64010400001 --name 银川市第一人民医院药房 --level primary --kind pharmacy --region 640104
     """
 
 
@@ -36,7 +37,7 @@ def command() -> None:
 @click.option("--level", required=True, metavar="|".join(LEVELS), help="1, 2, 3 or primary (基层).")
 @click.option("--kind", required=True, metavar="|".join(KINDS), help="hospital or pharmacy.")
 @click.option("--region", required=True, metavar="CODE", help="Administrative division code (GB/T 2260).")
-@on_option("Date of the designation (default: today).")
+@on_option(N_("Date of the designation (default: today)."))
 @documents_option
 @operator_option
 @db_option
@@ -56,4 +57,5 @@ def register(ctx, code, name, level, kind, region, on, documents, operator):
         code=code, name=validation.text(name, "name"), level=validation.choice(level, "level", LEVELS),
         kind=validation.choice(kind, "kind", KINDS), region=validation.division_code(region, "region", day), on=day,
         operator=operator, documents=document_refs(documents))
-    stdout.print(f"registered institution {code} ({name}, level {level})")
+    stdout.print(_("registered institution {code} ({name}, level {level})").format(code=code, name=name,
+                                                                                  level=term(level)))

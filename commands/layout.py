@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.core.i18n import translated
+
 TEXT_MIN = 10
 """The narrowest a folding text column is let go before the figures are split over another table."""
 
@@ -24,7 +26,8 @@ class Col:
 
     @property
     def title(self) -> str:
-        return self.header or self.key.replace("_", " ")
+        """The header in the reader's language (the extractor keys it as written here)."""
+        return translated(self.header or self.key.replace("_", " "))
 
 
 def fitted(title: str, columns: list[Col], rows: list[dict[str, Any]], width: int) -> list[Any]:

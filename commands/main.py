@@ -9,51 +9,54 @@ equal to the commands' docstrings); a new command is one more entry there.
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
-from gettext import gettext as _
 
 import click
 
 from ledger.core.errors import BadInput, LedgerError
+from ledger.core.i18n import N_, _, catalog, language, translated
 
 # name -> ("module:attribute", the first line of the command's docstring, shown by `yibao --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("commands.init:command",
-             "Create or upgrade the ledger's schema; running it again changes nothing."),
-    "policy": ("commands.policy:command", "Policy parameters (政策参数)."),
-    "employer": ("commands.employer:command", "Employers (参保单位)."),
-    "person": ("commands.person:command", "Insured persons (参保人员)."),
+             N_("Create or upgrade the ledger's schema; running it again changes nothing.")),
+    "policy": ("commands.policy:command", N_("Policy parameters (政策参数).")),
+    "employer": ("commands.employer:command", N_("Employers (参保单位).")),
+    "person": ("commands.person:command", N_("Insured persons (参保人员).")),
     "contributions": ("commands.contributions:command",
-                      "Contributions (缴费): assessment, receipts, unmatched money, year closing."),
-    "account": ("commands.account:command", "The personal account (个人账户)."),
-    "institution": ("commands.institution:command", "Designated institutions (定点医药机构)."),
+                      N_("Contributions (缴费): assessment, receipts, unmatched money, year closing.")),
+    "account": ("commands.account:command", N_("The personal account (个人账户).")),
+    "institution": ("commands.institution:command", N_("Designated institutions (定点医药机构).")),
     "benefit": ("commands.benefit:command",
-                "Medical benefit payments (医疗待遇): settlements and reimbursements."),
-    "maternity": ("commands.maternity:command", "Maternity insurance (生育保险)."),
-    "resident": ("commands.resident:command", "Urban-rural resident insurance (城乡居民医保)."),
-    "refund": ("commands.refund:command", "Special refunds (特殊退费)."),
+                N_("Medical benefit payments (医疗待遇): settlements and reimbursements.")),
+    "maternity": ("commands.maternity:command", N_("Maternity insurance (生育保险).")),
+    "resident": ("commands.resident:command", N_("Urban-rural resident insurance (城乡居民医保).")),
+    "refund": ("commands.refund:command", N_("Special refunds (特殊退费).")),
     "correct": ("commands.correct:command",
-                "Reverse an earlier event (冲正): it stays in the timeline, marked, and folds skip it from now on."),
+                N_("Reverse an earlier event (冲正): it stays in the timeline, marked, and folds skip it from now on.")),
     "timeline": ("commands.timeline:command",
-                 "List a person's events (or an employer's, given a credit code), reversed ones marked."),
-    "status": ("commands.status:command", "Print a person's status on a date as the ledger knew it at a moment."),
+                 N_("List a person's events (or an employer's, given a credit code), reversed ones marked.")),
+    "status": ("commands.status:command", N_("Print a person's status on a date as the ledger knew it at a moment.")),
     "months": ("commands.months:command",
-               "One row per person-month: scheme, base, employer, amounts, state and account credit."),
+               N_("One row per person-month: scheme, base, employer, amounts, state and account credit.")),
     "diff": ("commands.diff:command",
-             "Show what the ledger said differently about a person at two moments (for disputes)."),
+             N_("Show what the ledger said differently about a person at two moments (for disputes).")),
     "demo": ("commands.demo:command",
-             "Fill a ledger (created if needed) with a synthetic Ningxia region and show a sample person."),
-    "projections": ("commands.projections:command", "Materialised read tables: catch-up, rebuild, check."),
+             N_("Fill a ledger (created if needed) with a synthetic Ningxia region and show a sample person.")),
+    "projections": ("commands.projections:command", N_("Materialised read tables: catch-up, rebuild, check.")),
     "report": ("commands.report:command",
-               "Statistical reports (统计报表, E68, E69, R50, R51) from the read side's tables."),
-    "operator": ("commands.operator:command", "Operators and their roles (经办、复核、审批、审计、管理, AUD-1)."),
+               N_("Statistical reports (统计报表, E68, E69, R50, R51) from the read side's tables.")),
+    "operator": ("commands.operator:command", N_("Operators and their roles (经办、复核、审批、审计、管理, AUD-1).")),
     "review": ("commands.review:command",
-               "Vouchers (业务凭证): review, approve or reject what a clerk proposed (AUD-1)."),
-    "keygen": ("commands.keygen:command", "Print a new key to encrypt a ledger at rest (YIBAO_CIPHER_KEY)."),
+               N_("Vouchers (业务凭证): review, approve or reject what a clerk proposed (AUD-1).")),
+    "keygen": ("commands.keygen:command", N_("Print a new key to encrypt a ledger at rest (YIBAO_CIPHER_KEY).")),
+    "info": ("commands.info:command",
+             N_("Where the ledger is and how it stands: store, schema, events, the read side's lag, policy, versions.")),
     "verify": ("commands.verify:command",
-               "Check the log against its hash chains; with a kept digest, prove nothing was rewritten (AUD-2)."),
+               N_("Check the log against its hash chains; with a kept digest, prove nothing was rewritten (AUD-2).")),
     "export": ("commands.export:command",
-               "Export in the national platform's codes (1101 insuinfo, FHIR Coverage) and check a platform extract."),
+               N_("Export in the national platform's codes (1101 insuinfo, FHIR Coverage) and check a platform extract.")),
 }
 
 # The storage failures that exit 3: (module, exception class).
@@ -122,7 +125,7 @@ class LedgerGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """As click.Group's, a command not yet imported listed by its summary."""
-        listed = [(name, self.commands.get(name) or click.Command(name, help=self.lazy[name][1]))
+        listed = [(name, self.commands.get(name) or click.Command(name, help=translated(self.lazy[name][1])))
                   for name in self.list_commands(ctx)]
         listed = [(name, command) for name, command in listed if not command.hidden]
         if listed:
@@ -130,26 +133,33 @@ class LedgerGroup(click.Group):
             with formatter.section(_("Commands")):
                 formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
 
+    def main(self, *args, **kwargs):
+        """Every run speaks the reader's language of the moment: its help, click's own words, its messages."""
+        speak_click()
+        in_language(self)
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except LedgerError as error:
-            label = "refused" if error.exit_code == 1 else "error"
+            label = _("refused") if error.exit_code == 1 else _("error")
             print_failure(label, error)
             raise click.exceptions.Exit(error.exit_code) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as error:
             if is_storage_failure(error):
-                print_failure("storage failure", error, "; nothing was written")
+                print_failure(_("storage failure"), error, _("; nothing was written"))
             elif is_broken_stream(error):
-                print_failure("storage failure", "a stream in the store has an event missing or out of order "
-                                                 f"({error}); nothing was written: run `yibao verify` to find what "
-                                                 "was changed in the database", "")
+                print_failure(_("storage failure"), _(
+                    "a stream in the store has an event missing or out of order ({error}); nothing was written: "
+                    "run `yibao verify` to find what was changed in the database").format(error=error), "")
             else:
-                print_failure("internal error", f"{type(error).__name__}: the command stopped; what it had not "
-                                                f"committed was not written (run it again to complete it); the "
-                                                f"details are in {crash_log(error)}", "")
+                print_failure(_("internal error"), _(
+                    "{kind}: the command stopped; what it had not committed was not written (run it again to "
+                    "complete it); the details are in {log}").format(kind=type(error).__name__, log=crash_log(error)),
+                    "")
             raise click.exceptions.Exit(3) from None
 
 
@@ -160,13 +170,12 @@ def with_conventions(command: click.Command) -> click.Command:
     argument (`IDNO`, `file`) or neither (a column of a file, say) is said as it is.
     """
     if getattr(command, "_conventions", False):
-        return command
+        return in_language(command)
     command._conventions = True
-    command.help = verbatim_examples(command.help)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             with_conventions(sub)
-        return command
+        return in_language(command)
     invoke = command.invoke
 
     def invoke_naming(ctx: click.Context):
@@ -176,7 +185,53 @@ def with_conventions(command: click.Command) -> click.Command:
             raise as_typed(error, ctx.command) from None
 
     command.invoke = invoke_naming
+    return in_language(command)
+
+
+def in_language(command: click.Command) -> click.Command:
+    """The command's help and its options' help in the reader's language of this run, from the English written
+    in the code (kept aside the first time: one process may run in both languages), examples kept verbatim."""
+    if not hasattr(command, "_english"):
+        command._english = command.help
+        for parameter in command.params:
+            parameter._english = getattr(parameter, "help", None)
+    command.help = verbatim_examples(translated(inspect.cleandoc(command._english)) if command._english else None)
+    command._help_option = None  # click keeps its --help option, said in the language of its first use
+    for parameter in command.params:
+        if parameter._english:
+            parameter.help = translated(parameter._english)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            in_language(sub)
     return command
+
+
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "shell_completion", "termui", "types",
+                 "utils", "_termui_impl")
+
+
+def speak_click() -> None:
+    """click's own words (Usage, Options, its errors) from our `click` catalog: click binds the standard library's
+    gettext functions in each module, which read only `.mo` files and only the locale, never YIBAO_LANG."""
+    if getattr(speak_click, "done", False):
+        return
+    import gettext
+
+    for name in CLICK_MODULES:
+        module = sys.modules.get(f"click.{name}") or importlib.import_module(f"click.{name}")
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = click_gettext
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = click_ngettext
+    speak_click.done = True
+
+
+def click_gettext(message: str) -> str:
+    return catalog(language(), "click").gettext(message)
+
+
+def click_ngettext(singular: str, plural: str, n: int) -> str:
+    return catalog(language(), "click").ngettext(singular, plural, n)
 
 
 def verbatim_examples(text: str | None) -> str | None:
@@ -233,21 +288,26 @@ def crash_log(error: Exception) -> str:
 @click.group(cls=LedgerGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="URL", envvar="YIBAO_DB",
               help="Store URL: sqlite:///path (default ./yibao.sqlite3) or postgresql://user:pw@host:port/db.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress and no confirmation lines on success: a query still prints what it was asked for, "
+                   "a proposed voucher its id; errors still go to stderr and exit codes do not change.")
 @click.version_option(package_name="yibao-ledger", prog_name="yibao", message="%(prog)s %(version)s",
                       help="Print the version (the README's changelog names what it holds) and exit.")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
     """yibao: the event-sourced ledger of Ningxia medical-insurance histories.
 
     Example:
 
-    \b
         yibao init && yibao demo
         yibao --version
+        yibao --quiet init
     """
     from commands import console
 
     console.masking = True  # each invocation masks until it records a reveal (one process may run several)
+    console.quiet = quiet
+    ctx.call_on_close(lambda: setattr(console, "quiet", False))  # not left on for what runs next in this process
     obj = ctx.ensure_object(dict)
     if db:
         obj.setdefault("db", db)

@@ -7,16 +7,18 @@ import click
 from commands.options import (
     db_option,
     effective_date,
-    json_option,
+    format_option,
     ledger_from,
     on_option,
     operator_option,
-    print_json,
+    person_argument,
+    printed,
     require_operator,
     stdout,
     vouchered,
 )
 from ledger.core.errors import BadInput
+from ledger.core.i18n import N_, _, reworded, term
 from ledger.intake import validation
 from ledger.maternity.events import BenefitPaid, MaternityClaimed
 from ledger.maternity.rules import DOCUMENT_NAMES, KINDS
@@ -35,8 +37,7 @@ def command() -> None:
 
 
 @command.command("claim")
-@click.option("--id", "id_number", required=True, metavar="IDNO",
-              help="The person's citizen ID number (18 characters).")
+@person_argument()
 @click.option("--kind", required=True, metavar="|".join(KINDS),
               help="allowance or delivery (a woman's), male-subsidy or nursing-subsidy (a man's), MAT-3.")
 @click.option("--birth", required=True, metavar="DATE", help="Date of the birth.")
@@ -46,8 +47,9 @@ def command() -> None:
               help="A delivery in an emergency at a non-designated hospital, claimed on E49's documents.")
 @click.option("--outside-family-planning", is_flag=True, help="The birth is outside family-planning policy (MAT-1).")
 @click.option("--document", "documents", multiple=True, metavar="KIND:REF",
-              help=f"A supporting document, KIND one of {', '.join(DOCUMENT_NAMES)}; repeat for each.")
-@on_option("Date of the claim (default: today).")
+              help="A supporting document, KIND one of form, card, discharge-record, spouse-discharge-record, "
+                   "spouse-unemployed, bill, cost-list, medical-record; repeat for each.")
+@on_option(N_("Date of the claim (default: today)."))
 @operator_option
 @db_option
 @click.pass_context
@@ -57,8 +59,9 @@ def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, emergency
 
     Example:
 
-        yibao maternity claim --id 640102198506120020 --kind allowance --birth 2027-06-10 \\
-            --document form:申报表-118 --document card:社保卡 --document discharge-record:出院-2027-0611 --operator clerk01
+        yibao maternity claim --id 640102198506120020 --kind allowance --birth 2025-06-10 \\
+            --on 2025-07-01 --document form:申报表-118 --document card:社保卡 --document discharge-record:出院-2025-0611 \\
+            --operator clerk01
     """
     operator = require_operator(operator)
     (claimed, average), done = vouchered(ctx, "maternity-claim",
@@ -68,9 +71,12 @@ def claim(ctx, id_number, kind, birth, leave_days, elsewhere_unsigned, emergency
         family_planning=not outside_family_planning, emergency=emergency,
     )
     if average is not None:
-        stdout.print(f"the employer's average monthly base {average.amount}, averaged over {average} (MAT-5)")
+        stdout.print(_("the employer's average monthly base {amount}, averaged over {first}..{last} ({months} "
+                       "person-months) (MAT-5)").format(amount=average.amount, first=average.first,
+                                                       last=average.last, months=average.person_months))
     for payment_kind, amount, period in claimed.payments:
-        stdout.print(f"{'paid' if done else 'to pay'} {payment_kind} {amount} ({period})")
+        line = _("paid {kind} {amount} ({period})") if done else _("to pay {kind} {amount} ({period})")
+        stdout.print(line.format(kind=term(payment_kind), amount=amount, period=period))
 
 
 def _documents(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -78,17 +84,18 @@ def _documents(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         kind, sep, reference = pair.partition(":")
         if not sep or kind not in DOCUMENT_NAMES or not reference.strip():
-            raise BadInput("document", f"{pair!r}: expected KIND:REF with KIND one of {', '.join(DOCUMENT_NAMES)}")
+            raise BadInput("document", _("{pair!r}: expected KIND:REF with KIND one of {kinds}").format(
+                pair=pair, kinds=", ".join(DOCUMENT_NAMES)))
         documents[kind] = validation.text(reference, "document")
     return documents
 
 
 @command.command("show")
-@click.argument("id_number", metavar="IDNO")
-@json_option
+@person_argument()
+@format_option
 @db_option
 @click.pass_context
-def show(ctx, id_number, as_json):
+def show(ctx, id_number, output_format):
     """List a person's maternity claims and the payments made for them.
 
     Example:
@@ -108,20 +115,21 @@ def show(ctx, id_number, as_json):
             rows.append(plain({"seq": event.originator_version, "type": "payment", "kind": event.kind,
                                "birth": event.birth, "amount": event.amount, "period": event.period,
                                "claim_seq": event.claim_seq, "on": event.on}))
-    if as_json:
-        print_json(rows)
+    if printed(output_format, rows):
         return
 
     from commands.layout import Col, print_fitted
 
-    print_fitted(stdout, f"maternity of {id_number}",
+    print_fitted(stdout, _("maternity of {id_number}").format(id_number=id_number),
                  [Col("seq", kind="number", repeat=True), Col("type"), Col("kind"), Col("birth", kind="fixed"),
                   Col("amount", kind="number"), Col("detail")],
-                 [{**row, "amount": row.get("amount") or "", "detail": _detail(row)} for row in rows])
+                 [{**row, "type": term(row["type"]), "kind": term(row["kind"]), "amount": row.get("amount") or "",
+                   "detail": _detail(row)} for row in rows])
 
 
 def _detail(row: dict) -> str:
     if row["type"] != "claim":
         return row["period"]
-    return (f"{row['continuous_months']} continuous months, base {row['average_base']} ({row['averaged']}), "
-            f"{row['leave_days']} days")
+    return _("{continuous_months} continuous months, base {average_base} ({averaged}), {leave_days} days").format(
+        continuous_months=row["continuous_months"], average_base=row["average_base"],
+        averaged=reworded(row["averaged"]), leave_days=row["leave_days"])

@@ -8,16 +8,17 @@ import click
 
 from commands.options import (
     db_option,
-    json_option,
+    format_option,
     ledger_from,
     operator_option,
-    print_json,
+    printed,
     record,
     require_operator,
     stdout,
 )
 from ledger.audit import handlers as audit
 from ledger.audit.roster import ROLES
+from ledger.core.i18n import _, term
 from ledger.intake import validation
 from projections.operators import operator_rows
 
@@ -49,7 +50,7 @@ def add(ctx, name, roles, operator):
     operator = require_operator(operator)
     name = validation.text(name, "NAME", limit=64)
     record(ctx, audit.add_operator, name=name, roles=list(roles), on=datetime.date.today(), operator=operator)
-    stdout.print(f"{name}: {', '.join(sorted(set(roles)))}")
+    stdout.print(_("{name}: {roles}").format(name=name, roles=", ".join(term(role) for role in sorted(set(roles)))))
 
 
 @command.command("remove")
@@ -68,14 +69,14 @@ def remove(ctx, name, reason, operator):
     operator = require_operator(operator)
     record(ctx, audit.remove_operator, name=validation.text(name, "NAME", limit=64),
            reason=validation.text(reason, "reason"), on=datetime.date.today(), operator=operator)
-    stdout.print(f"{name} removed")
+    stdout.print(_("{name} removed").format(name=name))
 
 
 @command.command("list")
-@json_option
+@format_option
 @db_option
 @click.pass_context
-def list_(ctx, as_json):
+def list_(ctx, output_format):
     """List every operator ever added: roles, who added them and when, and whether still in office.
 
     Example:
@@ -83,15 +84,14 @@ def list_(ctx, as_json):
         yibao operator list --json
     """
     rows = operator_rows(ledger_from(ctx))
-    if as_json:
-        print_json(rows)
+    if printed(output_format, rows):
         return
     from rich.table import Table
 
-    table = Table(title="operators")
-    for column in ("name", "roles", "in_office", "added_on", "added_by"):
+    table = Table(title=_("operators"))
+    for column in (_("name"), _("roles"), _("in_office"), _("added_on"), _("added_by")):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["name"], ", ".join(row["roles"]), "yes" if row["in_office"] else "no", row["added_on"],
-                      row["added_by"])
+        table.add_row(row["name"], ", ".join(term(role) for role in row["roles"]),
+                      _("yes") if row["in_office"] else _("no"), row["added_on"], row["added_by"])
     stdout.print(table)

@@ -11,13 +11,13 @@ from commands.options import (
     document_refs,
     documents_option,
     effective_date,
-    json_option,
+    format_option,
     known_at_moment,
     known_at_option,
     ledger_from,
     on_option,
     operator_option,
-    print_json,
+    printed,
     record,
     require_operator,
     stdout,
@@ -25,6 +25,7 @@ from commands.options import (
 from ledger.contributions import handlers as contributions
 from ledger.contributions.bases import base_ceiling, base_floor, reference_wage
 from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.i18n import N_, _, reworded, term
 from ledger.core.month import Month
 from ledger.intake import validation
 from ledger.policy import handlers as policy_handlers
@@ -43,10 +44,10 @@ def command() -> None:
 @command.command("show")
 @click.option("--on", metavar="DATE", help="Show the values in force on this date (default: today).")
 @known_at_option
-@json_option
+@format_option
 @db_option
 @click.pass_context
-def show(ctx, on, known_at, as_json):
+def show(ctx, on, known_at, output_format):
     """Print the parameters in force on a date, each with its source, and the base limits of that year.
 
     Example:
@@ -66,19 +67,20 @@ def show(ctx, on, known_at, as_json):
     document = {"on": day.isoformat(), "parameters": parameters,
                 "average_wages": {str(y): str(w.annual) for y, w in sorted(policy.average_wages.items())},
                 "bases": _bases(policy, Month.of(day))}
-    if as_json:
-        print_json(document)
+    if printed(output_format, document, [{"name": name, **parameter} for name, parameter in parameters.items()]):
         return
     from rich.table import Table
 
-    table = Table(title=f"policy in force on {day}")
-    for column in ("parameter", "value", "from", "source"):
+    table = Table(title=_("policy in force on {day}").format(day=day))
+    for column in (_("parameter"), _("value"), _("from"), _("source")):
         table.add_column(column, overflow="fold")
     for name, parameter in parameters.items():
+        source = reworded(parameter["source"])
         table.add_row(name, parameter["value"], parameter["from"],
-                      ("[yellow]assumed[/] " if parameter["assumed"] else "") + parameter["source"])
+                      _("[yellow]assumed[/] {source}").format(source=source) if parameter["assumed"] else source)
     stdout.print(table)
-    stdout.print(f"average wages: {document['average_wages']}; bases {day.year}: {document['bases']}")
+    stdout.print(_("average wages: {wages}; bases {year}: {bases}").format(
+        wages=document["average_wages"], year=day.year, bases=document["bases"]))
 
 
 def _bases(policy, month: Month) -> dict | None:
@@ -93,7 +95,7 @@ def _bases(policy, month: Month) -> dict | None:
 @command.command("publish-average-wage")
 @click.option("--year", required=True, type=click.IntRange(1990, 2100), help="The year the average wage is of.")
 @click.option("--annual", required=True, metavar="AMOUNT", help="Average annual wage in yuan.")
-@on_option("Publication date (default: today).")
+@on_option(N_("Publication date (default: today)."))
 @documents_option
 @operator_option
 @db_option
@@ -109,7 +111,8 @@ def publish_average_wage(ctx, year, annual, on, documents, operator):
     report = record(ctx, contributions.publish_average_wage, year=year, annual=validation.money(annual, "annual"),
                                                   on=effective_date(on), operator=operator,
                                                   documents=document_refs(documents))
-    stdout.print(f"{year}'s average wage published; {report.reassessed} person-months of {year + 1} trued up (CON-3)")
+    stdout.print(_("{year}'s average wage published; {reassessed} person-months of {next_year} trued up "
+                   "(CON-3)").format(year=year, reassessed=report.reassessed, next_year=year + 1))
 
 
 @command.command("set")
@@ -133,16 +136,16 @@ def set_(ctx, name, value, effective_from, documents, operator):
     record(ctx, policy_handlers.set_parameter, name=name, value=value,
                                   effective_from=validation.date(effective_from, "from"), on=datetime.date.today(),
                                   operator=operator, documents=document_refs(documents))
-    stdout.print(f"{name} = {value} from {effective_from}")
+    stdout.print(_("{name} = {value} from {day}").format(name=name, value=value, day=effective_from))
 
 
 @command.command("codes")
 @click.argument("table_name", metavar="[TABLE]", required=False)
 @click.option("--on", metavar="DATE", help="The codes in force on this date (default: today).")
-@json_option
+@format_option
 @db_option
 @click.pass_context
-def codes(ctx, table_name, on, as_json):
+def codes(ctx, table_name, on, output_format):
     """List the national code tables in force (医保信息业务编码), or one table's codes, provisional ones flagged.
 
     Each table names its sources and the date it applies from; a code not confirmed by a source at hand is
@@ -157,25 +160,23 @@ def codes(ctx, table_name, on, as_json):
     day = effective_date(on)
     book = code_book()
     if table_name is not None and table_name not in book.names():
-        raise BadInput("TABLE", f"{table_name!r} is not a code table: one of {', '.join(book.names())}")
+        raise BadInput("TABLE", _("{table!r} is not a code table: one of {tables}").format(
+            table=table_name, tables=", ".join(book.names())))
     names = [table_name] if table_name else book.names()
     document = {"on": day.isoformat(), "tables": {name: _code_table(book[name], day) for name in names}}
-    if as_json:
-        print_json(document)
+    rows = [{"table": name, **code} for name, table in document["tables"].items() for code in table["codes"]]
+    if printed(output_format, document, rows):
         return
     from rich.table import Table
 
     for name, table_data in document["tables"].items():
         listed = table_data["codes"] if table_name else [c for c in table_data["codes"] if c["provisional"]]
-        title = (f"{name} {table_data['title']} ({len(table_data['codes'])} codes in force on {day}"
-                 + (", provisional table" if table_data["provisional"] else "") + ")")
-        if not table_name:
-            title += f": {len(listed)} provisional" if listed else ""
+        title = _code_title(table_data, name, day, len(listed) if listed and not table_name else 0)
         table = Table(title=title)
-        for column in ("code", "name", "flags", "note"):
+        for column in (_("code"), _("name"), _("flags"), _("note")):
             table.add_column(column, overflow="fold")
         for code in listed:
-            flags = " ".join(f for f in ("provisional", "local") if code[f])
+            flags = " ".join(term(f) for f in ("provisional", "local") if code[f])
             table.add_row(code["code"], code["name"], flags, code.get("note") or "")
         if listed or table_name:
             stdout.print(table)
@@ -183,7 +184,23 @@ def codes(ctx, table_name, on, as_json):
             stdout.print(title)
     if table_name:
         sources = document["tables"][table_name]["sources"]
-        stdout.print("sources: " + "; ".join(f"[{key}] {source}" for key, source in sources.items()))
+        stdout.print(_("sources: {sources}").format(
+            sources="; ".join(f"[{key}] {source}" for key, source in sources.items())))
+
+
+def _code_title(table_data: dict, name: str, day: datetime.date, provisional: int) -> str:
+    """A code table's title: its codes in force, whether the table is provisional, and how many of its codes are
+    (`provisional`, 0 when not said); one whole sentence for each case."""
+    if table_data["provisional"] and provisional:
+        title = _("{name} {title} ({count} codes in force on {day}, provisional table): {provisional} provisional")
+    elif table_data["provisional"]:
+        title = _("{name} {title} ({count} codes in force on {day}, provisional table)")
+    elif provisional:
+        title = _("{name} {title} ({count} codes in force on {day}): {provisional} provisional")
+    else:
+        title = _("{name} {title} ({count} codes in force on {day})")
+    return title.format(name=name, title=table_data["title"], count=len(table_data["codes"]), day=day,
+                        provisional=provisional)
 
 
 def _code_table(table, day: datetime.date) -> dict:

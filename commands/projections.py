@@ -8,6 +8,7 @@ import click
 
 from commands.options import db_option, ledger_from
 from commands.progress import EventProgress
+from ledger.core.i18n import _
 
 
 @click.group("projections")
@@ -39,20 +40,21 @@ def catch_up(ctx, follow, batch, poll):
     from projections.build import position
 
     ledger = ledger_from(ctx)
-    with EventProgress("catching up", max(ledger.event_count() - position(ledger), 0)) as report:
+    with EventProgress(_("catching up"), max(ledger.event_count() - position(ledger), 0)) as report:
         while True:
             read = run(ledger, batch=batch, progress=report)
             if not follow:
                 break
             if not read:
                 time.sleep(poll)
-    click.echo(f"caught up to {position(ledger)}: {report.notes} events read, {report.folded} folded "
-               f"({report.rate:,} ev/s)")
+    click.echo(_("caught up to {position}: {read} events read, {folded} folded ({rate:,} ev/s)").format(
+        position=position(ledger), read=report.notes, folded=report.folded, rate=report.rate))
 
 
 @command.command("rebuild")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes, each taking a stable hash range of the streams.")
+              help="Processes, each taking a stable hash range of the streams (PostgreSQL; a SQLite file has one "
+                   "writer, and rebuilds in one process).")
 @db_option
 @click.pass_context
 def rebuild(ctx, workers):
@@ -65,14 +67,16 @@ def rebuild(ctx, workers):
     from projections.rebuild import rebuild as run
 
     ledger = ledger_from(ctx)
-    with EventProgress("rebuilding", ledger.event_count()) as report:
+    with EventProgress(_("rebuilding"), ledger.event_count()) as report:
         end = run(ledger, workers=workers, progress=report)
-    click.echo(f"rebuilt to {end}: {report.folded:,} events folded ({report.rate:,} ev/s)")
+    click.echo(_("rebuilt to {position}: {folded:,} events folded ({rate:,} ev/s)").format(
+        position=end, folded=report.folded, rate=report.rate))
 
 
 @command.command("check")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes that make the rows in parallel, each a share of the streams.")
+              help="Processes that make the rows in parallel, each a share of the streams (PostgreSQL; SQLite uses "
+                   "one).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000),
               help="Differences printed at most.")
 @db_option
@@ -87,11 +91,12 @@ def check(ctx, workers, limit):
     from projections.rebuild import check as run
 
     ledger = ledger_from(ctx)
-    with EventProgress("checking", ledger.event_count()) as report:
+    with EventProgress(_("checking"), ledger.event_count()) as report:
         differences = run(ledger, workers=workers, progress=report)
     for difference in differences[:limit]:
-        click.echo(f"{difference.table} {difference.key}: live {difference.live} != rebuilt {difference.rebuilt}")
+        click.echo(_("{table} {key}: live {live} != rebuilt {rebuilt}").format(
+            table=difference.table, key=difference.key, live=difference.live, rebuilt=difference.rebuilt))
     if differences:
-        click.echo(f"{len(differences)} differences", err=True)
+        click.echo(_("{count} differences").format(count=len(differences)), err=True)
         ctx.exit(1)
-    click.echo(f"the tables equal a rebuild ({report.folded:,} events folded)")
+    click.echo(_("the tables equal a rebuild ({folded:,} events folded)").format(folded=report.folded))

@@ -15,6 +15,7 @@ from commands.options import (
     stdout,
     vouchered,
 )
+from ledger.core.i18n import N_, _
 from ledger.intake import validation
 from ledger.refunds.rules import REASONS
 
@@ -33,7 +34,7 @@ def command() -> None:
 @click.option("--id", "id_number", required=True, metavar="IDNO",
               help="The person's citizen ID number (18 characters).")
 @click.option("--reason", required=True, metavar="|".join(REASONS), help="Why the refund is due (REF-1..REF-3).")
-@on_option("Date of the event that gives the right (default: today).")
+@on_option(N_("Date of the event that gives the right (default: today)."))
 @documents_option
 @operator_option
 @db_option
@@ -49,5 +50,11 @@ def request(ctx, id_number, reason, on, documents, operator):
     (year, months, amount), done = vouchered(ctx, "refund",
         id_number=validation.id_number(id_number, "id"), reason=validation.choice(reason, "reason", REASONS),
         on=effective_date(on), operator=operator, documents=document_refs(documents))
-    covered = f"{len(months)} months of {year} ({months[0]}..{months[-1]})" if months else f"the resident year {year}"
-    stdout.print(f"{'refunded' if done else 'to refund'} {amount} for {covered}")
+    if months:
+        said = (_("refunded {amount} for {count} months of {year} ({first}..{last})") if done else
+                _("to refund {amount} for {count} months of {year} ({first}..{last})"))
+    else:
+        said = _("refunded {amount} for the resident year {year}") if done else \
+            _("to refund {amount} for the resident year {year}")
+    stdout.print(said.format(amount=amount, count=len(months), year=year, first=months[0] if months else "",
+                             last=months[-1] if months else ""))

@@ -15,42 +15,70 @@ import click
 from commands.options import db_option, ledger_from, print_json, stdout, uow_from
 from commands.spreadsheet import Column, Sheet
 from ledger.core.errors import BadInput
+from ledger.core.i18n import _, pgettext, term
 from ledger.core.zone import BEIJING
 from ledger.intake import validation
 
 FORMATS = ("table", "csv", "json", "xlsx")
-TITLES = {
-    "insured": ("insured persons", "参保情况"),
-    "contributions": ("contributions assessed and received", "基金征缴"),
-    "contributions_by_month": ("contributions by month", "逐月征缴"),
-    "resident_contributions": ("resident contributions and subsidies", "居民缴费及财政补贴"),
-    "account": ("personal accounts", "个人账户"),
-    "benefits": ("benefits paid", "医保待遇"),
-    "maternity": ("maternity payments", "生育保险待遇"),
-    "refunds": ("refunds", "退费"),
-    "year_on_year": ("year on year", "同比分析"),
-}
-LABELS = {
-    "scheme": "参保类别", "registered": "参保人数", "new": "新增", "lost": "减少", "paid": "缴费人数",
-    "interrupted": "中断缴费", "cancelled": "注销", "person_months": "核定人月数", "employer_part": "单位缴费",
-    "personal_part": "个人缴费", "assessed": "核定金额", "true_up": "其中补差", "received": "到账金额",
-    "outstanding": "未到账", "deferred": "缓缴", "arrears": "欠费", "cancelled_months": "撤销核定人月数",
-    "kind": "类别", "payments": "笔数", "total": "合计", "fiscal_subsidy": "财政补贴",
-    "assistance_subsidy": "医疗救助补助", "movements": "笔数", "credited": "划入", "spent": "支出",
-    "transferred_out": "转出", "fund": "统筹基金支付", "account": "个人账户支付", "own": "个人负担",
-    "amount": "金额", "entry": "退费类别", "reason": "原因", "refunds": "笔数", "month": "月份", "figure": "指标",
-    "this_year": "本年", "last_year": "上年", "change": "增减", "change_percent": "增减(%)",
-}
-SECTION_LABELS = {("contributions", "cancelled"): "撤销核定金额", ("contributions_by_month", "cancelled"): "撤销核定金额",
-                  ("resident_contributions", "total"): "筹资总额"}
+
+
+def titles() -> dict[str, tuple[str, str]]:
+    """Each section's title (over its table) and its sheet's name (at most 31 characters), in the reader's
+    language."""
+    return {
+        "insured": (_("insured persons"), pgettext("sheet", "insured")),
+        "contributions": (_("contributions assessed and received"), pgettext("sheet", "contributions")),
+        "contributions_by_month": (_("contributions by month"), pgettext("sheet", "contributions by month")),
+        "resident_contributions": (_("resident contributions and subsidies"),
+                                   pgettext("sheet", "resident contributions")),
+        "account": (_("personal accounts"), pgettext("sheet", "personal accounts")),
+        "benefits": (_("benefits paid"), pgettext("sheet", "benefits")),
+        "maternity": (_("maternity payments"), pgettext("sheet", "maternity")),
+        "refunds": (_("refunds"), pgettext("sheet", "refunds")),
+        "year_on_year": (_("year on year"), pgettext("sheet", "year on year")),
+    }
+
+
+def headers(section: str) -> dict[str, str]:
+    """Each column's header in the reader's language; in English the key spelt out, as the table shows it (one
+    English word may be two figures: `cancelled` persons, or the `cancelled` assessments' amount)."""
+    found = {
+        "scheme": pgettext("report", "scheme"), "registered": pgettext("report", "registered"),
+        "new": pgettext("report", "new"), "lost": pgettext("report", "lost"), "paid": pgettext("report", "paid"),
+        "interrupted": pgettext("report", "interrupted"), "cancelled": pgettext("report", "cancelled"),
+        "person_months": pgettext("report", "person months"), "employer_part": pgettext("report", "employer part"),
+        "personal_part": pgettext("report", "personal part"), "assessed": pgettext("report", "assessed"),
+        "true_up": pgettext("report", "true up"), "received": pgettext("report", "received"),
+        "outstanding": pgettext("report", "outstanding"), "deferred": pgettext("report", "deferred"),
+        "arrears": pgettext("report", "arrears"), "cancelled_months": pgettext("report", "cancelled months"),
+        "kind": pgettext("report", "kind"), "payments": pgettext("report", "payments"),
+        "total": pgettext("report", "total"), "fiscal_subsidy": pgettext("report", "fiscal subsidy"),
+        "assistance_subsidy": pgettext("report", "assistance subsidy"), "movements": pgettext("report", "movements"),
+        "credited": pgettext("report", "credited"), "spent": pgettext("report", "spent"),
+        "transferred_out": pgettext("report", "transferred out"), "fund": pgettext("report", "fund"),
+        "account": pgettext("report", "account"), "own": pgettext("report", "own"),
+        "amount": pgettext("report", "amount"), "entry": pgettext("report", "entry"),
+        "reason": pgettext("report", "reason"), "refunds": pgettext("report", "refunds"),
+        "month": pgettext("report", "month"), "figure": pgettext("report", "figure"),
+        "this_year": pgettext("report", "this year"), "last_year": pgettext("report", "last year"),
+        "change": pgettext("report", "change"), "change_percent": pgettext("report", "change percent"),
+    }
+    if section in ("contributions", "contributions_by_month"):
+        found["cancelled"] = pgettext("report amount", "cancelled")
+    if section == "resident_contributions":
+        found["total"] = pgettext("report amount", "total")
+    return found
+
+
 PERCENT_KEYS = ("change_percent",)
 NUMBER_KEYS = ("this_year", "last_year", "change")
 
 
 def format_options(command: Callable) -> Callable:
     command = click.option("--xlsx", "xlsx", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
-                           help="Also write the report as an xlsx workbook to FILE (one sheet a table, Chinese "
-                                "sheet and column names, money as numbers with two decimals).")(command)
+                           help="Also write the report as an xlsx workbook to FILE (one sheet a table, sheet and "
+                                "column names in the reader's language, money as numbers with two decimals)."
+                           )(command)
     command = click.option("--json", "as_json", is_flag=True,
                            help="Print one JSON document and nothing else (as --format json).")(command)
     return click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
@@ -113,7 +141,7 @@ def _emit(ctx: click.Context, build: Callable, output_format: str, as_json: bool
     if as_json:
         output_format = "json"
     if output_format == "xlsx" and xlsx is None and sys.stdout.isatty():
-        raise BadInput("format", "xlsx is a binary file: give --xlsx FILE, or redirect stdout to a file")
+        raise BadInput("format", _("xlsx is a binary file: give --xlsx FILE, or redirect stdout to a file"))
     document = read(ctx, build)
     sheets = workbook_sheets(document)
     if xlsx is not None:
@@ -136,24 +164,15 @@ def _emit(ctx: click.Context, build: Callable, output_format: str, as_json: bool
     else:
         print_tables(document)
         if xlsx is not None:
-            stdout.print(f"written to {xlsx} ({len(sheets)} sheets)", highlight=False, soft_wrap=True)
+            stdout.print(_("written to {file} ({count} sheets)").format(file=xlsx, count=len(sheets)), highlight=False,
+                         soft_wrap=True)
 
 
 def read(ctx: click.Context, build: Callable) -> dict[str, Any]:
     """The tables brought to the end of the log, then read in one snapshot with the position they reflect."""
-    from projections.build import TRACKING
+    from projections.reports import snapshot
 
-    ledger = ledger_from(ctx)
-    tables = uow_from(ctx).tables
-    today = datetime.datetime.now(BEIJING).date()
-    with tables.datastore.transaction(commit=False) as cursor:
-        if tables.postgres:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        document = build(tables, cursor, today)
-        position = ledger.factory.tracking_recorder()._max_tracking_id(TRACKING, cursor) or 0
-    head = {key: document.pop(key) for key in list(document) if not isinstance(document[key], list)}
-    return {**head, "generated_at": datetime.datetime.now(BEIJING).isoformat(timespec="seconds"),
-            "position": position, **document}
+    return snapshot(ledger_from(ctx), uow_from(ctx).tables, build, datetime.datetime.now(BEIJING))
 
 
 def _write_file(path: Path, sheets: list[Sheet]) -> None:
@@ -162,8 +181,8 @@ def _write_file(path: Path, sheets: list[Sheet]) -> None:
     try:
         write_workbook(path, sheets)
     except OSError as error:
-        raise BadInput("xlsx", f"cannot write {path}: {error.strerror or error}; give a file in a folder you may "
-                               "write to") from None
+        raise BadInput("xlsx", _("cannot write {file}: {reason}; give a file in a folder you may write to").format(
+            file=path, reason=error.strerror or error)) from None
 
 
 # -- the report's tables ---------------------------------------------------------------------------------------
@@ -174,7 +193,7 @@ def sections(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]
 
 def columns_of(name: str, rows: list[dict[str, Any]]) -> list[Column]:
     """Each column's kind from its values: ints are counts, decimal strings money, the rest text."""
-    found = []
+    found, shown = [], headers(name)
     for key in rows[0] if rows else []:
         values = [row[key] for row in rows if row[key] not in (None, "")]
         if key in PERCENT_KEYS:
@@ -187,7 +206,7 @@ def columns_of(name: str, rows: list[dict[str, Any]]) -> list[Column]:
             kind = "money"
         else:
             kind = "text"
-        found.append(Column(key, SECTION_LABELS.get((name, key), LABELS.get(key, key)), kind))
+        found.append(Column(key, shown.get(key, key.replace("_", " ")), kind))
     return found
 
 
@@ -196,14 +215,17 @@ def _decimal(text: str) -> bool:
 
 
 def workbook_sheets(document: dict[str, Any]) -> list[Sheet]:
-    """A first sheet saying what the report is, then one sheet a table, titled in Chinese."""
+    """A first sheet saying what the report is, then one sheet a table, titled in the reader's language."""
     period = document.get("month") or document.get("year")
     about = [{"key": key, "value": str(value)} for key, value in document.items() if not isinstance(value, list)]
-    sheets = [Sheet("说明", [Column("key", "项目"), Column("value", "内容")], about,
-                    notes=[f"医疗保障统计报表 {period} (E68, E69, R50, R51)"])]
+    sheets = [Sheet(pgettext("sheet", "about"), [Column("key", pgettext("report", "item")),
+                                                 Column("value", pgettext("report", "value"))], about,
+                    notes=[_("Medical security statistical report {period} (E68, E69, R50, R51)").format(
+                        period=period)])]
+    named = titles()
     for name, rows in sections(document):
-        english, chinese = TITLES[name]
-        sheets.append(Sheet(chinese, columns_of(name, rows), rows, notes=[f"{chinese} {period} ({english})"]))
+        title, sheet = named[name]
+        sheets.append(Sheet(sheet, columns_of(name, rows), rows, notes=[f"{title} {period}"]))
     return sheets
 
 
@@ -221,16 +243,20 @@ def long_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def print_tables(document: dict[str, Any]) -> None:
+    from rich.markup import escape
+
     period = document.get("month") or document.get("year")
     last = datetime.date.fromisoformat(document["until"]) - datetime.timedelta(days=1)
-    stdout.print(f"[bold]{document['report']} report {period}[/]: {document['from']} .. {last}", highlight=False)
-    stdout.print(f"generated {document['generated_at'][:19].replace('T', ' ')} (Beijing time) from the read side "
-                 f"at event {document['position']}", highlight=False)
+    heading = (_("monthly report {period}") if document["report"] == "monthly" else
+               _("annual report {period}")).format(period=period)
+    stdout.print(f"[bold]{escape(heading)}[/]: {document['from']} .. {last}", highlight=False)
+    stdout.print(_("generated {time} (Beijing time) from the read side at event {position}").format(
+        time=document["generated_at"][:19].replace("T", " "), position=document["position"]), highlight=False)
+    named = titles()
     for name, rows in sections(document):
-        english, chinese = TITLES[name]
-        title = f"{english} ({chinese})"
+        title = named[name][0]
         if not rows:
-            stdout.print(f"{title}: none", highlight=False)
+            stdout.print(_("{title}: none").format(title=title), highlight=False)
             continue
         for table in fitted_tables(title, columns_of(name, rows), rows, stdout.width):
             stdout.print(table)
@@ -241,14 +267,15 @@ def fitted_tables(title: str, columns: list[Column], rows: list[dict[str, Any]],
     rows across), else the figures split over several tables, each with the row labels."""
     labels = [c for c in columns if c.kind == "text"]
     figures = [c for c in columns if c.kind != "text"]
-    cells = [{c.key: _shown(row.get(c.key)) for c in columns} for row in rows]
+    cells = [{c.key: _shown(row.get(c.key), c.kind) for c in columns} for row in rows]
     if _width(labels + figures, cells) <= width:
         return [_table(title, labels + figures, cells)]
     names = ["/".join(cell[c.key] for c in labels if cell[c.key]) for cell in cells]
-    turned_columns = [Column("figure", "figure"), *(Column(f"c{i}", name, "number") for i, name in enumerate(names))]
-    turned = [{"figure": c.key, **{f"c{i}": cell[c.key] for i, cell in enumerate(cells)}} for c in figures]
-    if _width(turned_columns, turned, by_label=True) <= width:
-        return [_table(title, turned_columns, turned, by_label=True)]
+    turned_columns = [Column("figure", pgettext("report", "figure")),
+                      *(Column(f"c{i}", name, "number") for i, name in enumerate(names))]
+    turned = [{"figure": c.label, **{f"c{i}": cell[c.key] for i, cell in enumerate(cells)}} for c in figures]
+    if _width(turned_columns, turned) <= width:
+        return [_table(title, turned_columns, turned)]
     tables, chunk = [], []
     for column in figures:
         if chunk and _width(labels + chunk + [column], cells) > width:
@@ -258,23 +285,25 @@ def fitted_tables(title: str, columns: list[Column], rows: list[dict[str, Any]],
     return [*tables, _table(title, labels + chunk, cells)]
 
 
-def _shown(value: Any) -> str:
-    return "" if value is None else str(value)
+def _shown(value: Any, kind: str = "text") -> str:
+    """A cell for people: a label (a scheme, a kind, `total`) in the reader's language, a figure as it is."""
+    if value is None or value == "":
+        return ""
+    return term(value) if kind == "text" else str(value)
 
 
-def _width(columns: list[Column], cells: list[dict[str, str]], by_label: bool = False) -> int:
+def _width(columns: list[Column], cells: list[dict[str, str]]) -> int:
     from rich.cells import cell_len
 
-    return 1 + sum(3 + max(cell_len(c.label if by_label else c.key.replace("_", " ")),
-                           *(cell_len(cell.get(c.key, "")) for cell in cells)) for c in columns)
+    return 1 + sum(3 + max(cell_len(c.label), *(cell_len(cell.get(c.key, "")) for cell in cells)) for c in columns)
 
 
-def _table(title: str, columns: list[Column], cells: list[dict[str, str]], by_label: bool = False) -> Any:
+def _table(title: str, columns: list[Column], cells: list[dict[str, str]]) -> Any:
     from rich.table import Table
 
     table = Table(title=title or None, title_justify="left")
     for column in columns:
-        header = column.label if by_label else column.key.replace("_", " ")
+        header = column.label
         if column.kind == "text":
             table.add_column(header, overflow="fold")
         else:

@@ -8,10 +8,12 @@ import click
 
 from commands.options import (
     db_option,
+    format_option,
     json_option,
     ledger_from,
     operator_option,
     print_json,
+    printed,
     record,
     require_operator,
     reveal_option,
@@ -21,6 +23,7 @@ from commands.options import (
 )
 from ledger.audit import handlers as audit
 from ledger.audit.vouchers import STAGES
+from ledger.core.i18n import _, term
 from ledger.core.zone import shown as beijing
 from ledger.intake import validation
 from projections.vouchers import voucher_document
@@ -39,11 +42,11 @@ def command() -> None:
 @command.command("list")
 @click.option("--stage", "stages", multiple=True, type=click.Choice(STAGES),
               help="Only vouchers at this stage; repeat for several (default: proposed and reviewed).")
-@json_option
+@format_option
 @reveal_option
 @db_option
 @click.pass_context
-def list_(ctx, stages, as_json):
+def list_(ctx, stages, output_format):
     """List the vouchers waiting for review or approval, oldest first.
 
     Example:
@@ -51,15 +54,16 @@ def list_(ctx, stages, as_json):
         yibao review list --json
     """
     rows = shown(ctx, uow_from(ctx).vouchers(stages or ("proposed", "reviewed")), "vouchers")
-    if as_json:
-        print_json(rows)
+    if printed(output_format, rows):
         return
 
     from commands.layout import Col, print_fitted
 
-    print_fitted(stdout, "vouchers",
+    print_fitted(stdout, _("vouchers"),
                  [Col("voucher", kind="fixed", repeat=True), Col("stage"), Col("operation"),
-                  Col("subject", kind="fixed"), Col("handler"), Col("reviewer"), Col("summary")], rows)
+                  Col("subject", kind="fixed"), Col("handler"), Col("reviewer"), Col("summary")],
+                 [{**row, "stage": term(row["stage"]), "operation": term(row["operation"]),
+                   "summary": audit.described(row["summary"])} for row in rows])
 
 
 @command.command("show")
@@ -80,14 +84,16 @@ def show(ctx, voucher, as_json):
     if as_json:
         print_json(document)
         return
-    stdout.print(f"voucher {document['voucher']} ({document['stage']}): {document['operation']} "
-                 f"for {document['subject']}")
-    stdout.print(f"  would record: {document['summary']}")
+    stdout.print(_("voucher {voucher} ({stage}): {operation} for {subject}").format(
+        voucher=document["voucher"], stage=term(document["stage"]), operation=term(document["operation"]),
+        subject=document["subject"]))
+    stdout.print("  " + _("would record: {summary}").format(summary=audit.described(document["summary"])))
     for name, value in document["fields"].items():
-        stdout.print(f"  {name}: {value}")
+        stdout.print(f"  {term(name)}: {value}")
     for step in document["steps"]:
-        stdout.print(f"  {beijing(step['at'])} {step['step']} by {step['operator']}"
-                     + (f": {step['reason']}" if step.get("reason") else ""))
+        said = _("{at} {step} by {operator}: {reason}") if step.get("reason") else _("{at} {step} by {operator}")
+        stdout.print("  " + said.format(at=beijing(step["at"]), step=term(step["step"]), operator=step["operator"],
+                                        reason=step.get("reason")))
 
 
 @command.command("approve")
@@ -105,11 +111,13 @@ def approve(ctx, voucher, operator):
     """
     operator = require_operator(operator)
     code = validation.text(voucher, "VOUCHER", limit=32)
-    step, _ = record(ctx, audit.sign, voucher=code, on=datetime.date.today(), operator=operator)
+    step, _result = record(ctx, audit.sign, voucher=code, on=datetime.date.today(), operator=operator)
     if step == "reviewed":
-        stdout.print(f"voucher {code} reviewed by {operator} (AUD-1): needs approval")
+        stdout.print(_("voucher {voucher} reviewed by {operator} (AUD-1): needs approval").format(
+            voucher=code, operator=operator))
     else:
-        stdout.print(f"voucher {code} approved by {operator} (AUD-1): recorded")
+        stdout.print(_("voucher {voucher} approved by {operator} (AUD-1): recorded").format(voucher=code,
+                                                                                             operator=operator))
 
 
 @command.command("reject")
@@ -129,4 +137,4 @@ def reject(ctx, voucher, reason, operator):
     code = validation.text(voucher, "VOUCHER", limit=32)
     record(ctx, audit.reject, voucher=code, reason=validation.text(reason, "reason"), on=datetime.date.today(),
            operator=operator)
-    stdout.print(f"voucher {code} rejected by {operator}")
+    stdout.print(_("voucher {voucher} rejected by {operator}").format(voucher=code, operator=operator))

@@ -13,6 +13,7 @@ from commands.options import db_option, json_option, ledger_from, print_json
 from commands.progress import EventProgress
 from ledger.audit.proofs import Digest, require_inclusion
 from ledger.core.errors import BadInput
+from ledger.core.i18n import _
 from ledger.core.zone import shown as beijing
 from ledger.intake import validation
 
@@ -57,18 +58,18 @@ def command(ctx, take_digest, against, stream, seq, proof_file, workers, as_json
     kept = _digest_option(against)
     if proof_file is not None:
         if stream is not None or seq is not None or take_digest:
-            raise BadInput("proof", "--proof checks a saved proof: give it with --against only")
+            raise BadInput("proof", _("--proof checks a saved proof: give it with --against only"))
         if kept is None:
-            raise BadInput("against", "give the digest the proof is to be checked against")
+            raise BadInput("against", _("give the digest the proof is to be checked against"))
         _check_proof(proof_file, kept, as_json)
         return
     if seq is not None and stream is None:
-        raise BadInput("seq", "--seq names an event of the stream given with --event")
+        raise BadInput("seq", _("--seq names an event of the stream given with --event"))
     if stream is not None:
         if seq is None:
-            raise BadInput("seq", "give the event's number in its stream with --seq")
+            raise BadInput("seq", _("give the event's number in its stream with --seq"))
         if take_digest:
-            raise BadInput("digest", "--event prints a proof under its digest; --digest is not needed")
+            raise BadInput("digest", _("--event prints a proof under its digest; --digest is not needed"))
         _prove(ctx, stream, seq, kept, as_json)
         return
     if take_digest and kept is None:
@@ -99,7 +100,7 @@ def _verify(ctx: click.Context, kept: Digest | None, take_digest: bool, workers:
     from ledger.store.verify import verify
 
     ledger = ledger_from(ctx)
-    with EventProgress("verifying", ledger.event_count(), every=1_000_000, quiet_below=PROGRESS_FROM,
+    with EventProgress(_("verifying"), ledger.event_count(), every=1_000_000, quiet_below=PROGRESS_FROM,
                        verb="verified") as progress:
         found = verify(ledger, against=kept, progress=progress, workers=workers)
     if as_json:
@@ -113,10 +114,12 @@ def _verify(ctx: click.Context, kept: Digest | None, take_digest: bool, workers:
     found.require_intact()
     if as_json:
         return
-    click.echo(f"verified {found.events:,} events: the log chain and every stream chain hold; head "
-               f"{found.digest.head.hex()} at notification {found.digest.last_notification_id}")
+    click.echo(_("verified {count:,} events: the log chain and every stream chain hold; head {head} at notification "
+                 "{notification}").format(count=found.events, head=found.digest.head.hex(),
+                                          notification=found.digest.last_notification_id))
     if kept is not None:
-        click.echo(f"the log still leads to the digest taken {beijing(kept.at)} (Beijing time; {kept.size:,} events)")
+        click.echo(_("the log still leads to the digest taken {time} (Beijing time; {size:,} events)").format(
+            time=beijing(kept.at), size=kept.size))
     if take_digest:
         click.echo(found.digest.token)
 
@@ -130,11 +133,12 @@ def _prove(ctx: click.Context, stream: str, seq: int, kept: Digest | None, as_js
         print_json(proof)
         return
     event = proof["event"]
-    click.echo(f"event {event['seq']} of stream {event['stream_id']} (notification {event['notification_id']}) is "
-               f"leaf {proof['leaf_index']} of {proof['tree_size']:,}; {len(proof['path'])} hashes lead to root "
-               f"{proof['digest']['root']}")
-    click.echo(f"digest {proof['digest']['token']}")
-    click.echo("save the proof with --json")
+    click.echo(_("event {seq} of stream {stream} (notification {notification}) is leaf {leaf} of {size:,}; {hashes} "
+                 "hashes lead to root {root}").format(
+        seq=event["seq"], stream=event["stream_id"], notification=event["notification_id"], leaf=proof["leaf_index"],
+        size=proof["tree_size"], hashes=len(proof["path"]), root=proof["digest"]["root"]))
+    click.echo(_("digest {token}").format(token=proof["digest"]["token"]))
+    click.echo(_("save the proof with --json"))
 
 
 def _stream_id(ledger, text: str) -> uuid.UUID:
@@ -153,7 +157,7 @@ def _stream_id(ledger, text: str) -> uuid.UUID:
         return Employer.id_for(validation.credit_code(text, "event"))
     index = ledger.stream(IdNumberIndex.id_for(number))
     if index is None:
-        raise BadInput("event", f"no person is registered with ID number {number}")
+        raise BadInput("event", _("no person is registered with ID number {number}").format(number=number))
     return index.person_id
 
 
@@ -161,9 +165,9 @@ def _check_proof(proof_file: str, kept: Digest, as_json: bool) -> None:
     try:
         proof = json.loads(Path(proof_file).read_text("utf-8"))
     except (OSError, ValueError) as error:
-        raise BadInput("proof", f"cannot read {proof_file}: {error}") from None
+        raise BadInput("proof", _("cannot read {file}: {error}").format(file=proof_file, error=error)) from None
     if not isinstance(proof, dict):
-        raise BadInput("proof", f"{proof_file} holds no inclusion proof")
+        raise BadInput("proof", _("{file} holds no inclusion proof").format(file=proof_file))
     require_inclusion(proof, kept)
     event = proof["event"]
     if as_json:
@@ -171,8 +175,9 @@ def _check_proof(proof_file: str, kept: Digest, as_json: bool) -> None:
                     "notification_id": event["notification_id"], "leaf_index": proof["leaf_index"],
                     "digest": kept.as_json()})
         return
-    click.echo(f"included: event {event['seq']} of stream {event['stream_id']} (notification "
-               f"{event['notification_id']}) is in the log under the digest taken {beijing(kept.at)} (Beijing time) "
-               f"({kept.size:,} events, root {kept.root.hex()})")
+    click.echo(_("included: event {seq} of stream {stream} (notification {notification}) is in the log under the "
+                 "digest taken {time} (Beijing time) ({size:,} events, root {root})").format(
+        seq=event["seq"], stream=event["stream_id"], notification=event["notification_id"], time=beijing(kept.at),
+        size=kept.size, root=kept.root.hex()))
 
 

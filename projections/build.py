@@ -144,7 +144,8 @@ class Builder:
             mine = {code: spans.get(code, ([], 0)) for code in employers_of(view)}
             view.with_deferrals({code: periods for code, (periods, _) in mine.items()})
             reflects = max([position, policy[1], *(p for _, p in mine.values())])
-            for name, table_rows in person_rows(view, person_id, reflects, self.ledger.mapper).by_table.items():
+            made = person_rows(view, person_id, reflects, self.tables.at_rest(loaded[person_id]))
+            for name, table_rows in made.by_table.items():
                 rows.add(name, table_rows)
         self.tables.replace(cursor, PERSON_TABLES, "person_id", views.keys(), rows.by_table, COLUMNS)
         return sum(len(l.events) for l in loaded.values())
@@ -156,13 +157,15 @@ class Builder:
             if isinstance(stream.events[0], EmployerRegistered):
                 code = stream.events[0].code
                 codes.append(code)
-                rows += staff_rows(View(stream.events, policy=self.ledger.default_policy), code, stream.position)
+                rows += staff_rows(View(stream.events, policy=self.ledger.default_policy), code, stream.position,
+                                   self.tables.id_key)
         self.tables.replace(cursor, EMPLOYER_TABLES, "code", codes, {"yibao_staff": rows}, COLUMNS)
         return sum(len(l.events) for l in loaded.values())
 
     def write_vouchers(self, cursor: Any, voucher_ids: Iterable[UUID]) -> int:
         loaded = self.tables.load(cursor, voucher_ids)
-        rows = [voucher_row(stream.events, stream_id, stream.position) for stream_id, stream in loaded.items()]
+        rows = [voucher_row(stream.events, stream_id, stream.position, self.tables.id_key)
+                for stream_id, stream in loaded.items()]
         self.tables.replace(cursor, VOUCHER_TABLES, "voucher", [row[0] for row in rows], {"yibao_vouchers": rows},
                             COLUMNS)
         return sum(len(l.events) for l in loaded.values())

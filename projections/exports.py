@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ledger.core.errors import BadInput
-from ledger.core.money import ZERO
+from ledger.core.errors import BadInput, NotFound
+from ledger.core.i18n import _
+from ledger.core.money import ZERO, round_fen
 from ledger.core.view import View
 from ledger.intake import validation
 from ledger.registration.employer import Employer
@@ -79,7 +80,7 @@ def _identity(row: mapping.Identity) -> dict[str, Any]:
 
 
 def _money(amount: Decimal) -> str:
-    return str(amount.quantize(Decimal("0.01")))
+    return str(round_fen(amount))
 
 
 def _day(day: datetime.date | None) -> str | None:
@@ -113,6 +114,10 @@ def person_document(ledger: Any, id_number: str, on: datetime.date, known_at: da
         return employer_state(View(stream.history, policy=ledger.default_policy, known_at=known_at), day).name
 
     with standing(ledger, id_number, known_at) as found:
+        if not found.view.standing:
+            raise NotFound("id", _("the ledger knew nothing of {number} at {moment}: the platform's document needs "
+                                   "the person registered by then (ask at a later --known-at)").format(
+                number=id_number, moment=moment.isoformat()))
         return insuinfo(found.view, on, moment, balance=found.account(on)["balance"], employer_name=employer_name)
 
 
@@ -320,27 +325,30 @@ class _Line:
 
 
 def _parsed(number: int, line: str, file_name: str, on: datetime.date | None) -> _Line:
-    where = f"line {number}"
     try:
         document = json.loads(line)
     except ValueError as error:
-        raise BadInput(file_name, f"{where} is not JSON ({error.msg})") from None
+        raise BadInput(file_name, _("line {number} is not JSON ({error})").format(number=number, error=error.msg)
+                       ) from None
     output = document.get("output", document) if isinstance(document, dict) else None
     if not isinstance(output, dict) or not isinstance(output.get("baseinfo"), dict):
-        raise BadInput(file_name, f"{where} has no baseinfo: each line is a 1101 document")
+        raise BadInput(file_name, _("line {number} has no baseinfo: each line is a 1101 document").format(
+            number=number))
     for part in ("insuinfo", "idetinfo"):
         if not isinstance(output.get(part, []), list):
-            raise BadInput(file_name, f"{where}: {part} is not a list")
+            raise BadInput(file_name, _("line {number}: {part} is not a list").format(number=number, part=part))
     certno = str(output["baseinfo"].get("certno") or "")
     if "*" in certno:
-        raise BadInput(file_name, f"{where}: certno is masked; check an extract made with --reveal")
+        raise BadInput(file_name, _("line {number}: certno is masked; check an extract made with --reveal").format(
+            number=number))
     try:
         certno = validation.id_number(certno, "certno")
         day = validation.date(document["on"], "on") if document.get("on") else on
     except BadInput as error:
-        raise BadInput(file_name, f"{where}: {error}") from None
+        raise BadInput(file_name, _("line {number}: {error}").format(number=number, error=error)) from None
     if day is None:
-        raise BadInput(file_name, f"{where} names no date ('on'): give --on DATE for the whole file")
+        raise BadInput(file_name, _("line {number} names no date ('on'): give --on DATE for the whole file").format(
+            number=number))
     return _Line(number, day, certno, output)
 
 

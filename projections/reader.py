@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ledger.core.errors import NotFound
+from ledger.core.i18n import _
 from ledger.core.view import View
 from ledger.registration.person import IdNumberIndex
 from ledger.store.tables import Tables
@@ -43,6 +44,6 @@ def person_view(ledger: Any, id_number: str, known_at: datetime.datetime | None 
 def _person_id(ledger: Any, id_number: str) -> Any:
     index = ledger.stream(IdNumberIndex.id_for(id_number))
     if index is None:
-        raise NotFound("id", f"no person is registered with ID number {id_number} (REG-2): check the number, "
-                       "or register the person first (yibao person register)")
+        raise NotFound("id", _("no person is registered with ID number {number} (REG-2): check the number, or "
+                               "register the person first (yibao person register)").format(number=id_number))
     return index.person_id

@@ -52,7 +52,7 @@ def _fill(ledger: Any, suffix: str, workers: int, progress: Progress | None) -> 
         cursor.execute(f"DELETE FROM {'tracking' if not tables.postgres else tracker.tracking_table_name} "
                        f"WHERE application_name = {tables.mark}", [TRACKING + suffix])
         tracker._insert_tracking(cursor, Tracking(TRACKING + suffix, start))
-    if workers <= 1:
+    if workers <= 1 or not tables.postgres:  # a SQLite file takes one writer at a time: more would wait, or time out
         remake_everyone(ledger, Builder(ledger, suffix), progress)
     else:
         _in_processes(ledger.url, suffix, workers, progress)

@@ -13,6 +13,7 @@ so each can be checked against the rows it sums (tests/test_reports.py does).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -343,3 +344,17 @@ def _money_of(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
     return {key: f"{(Decimal(int(value or 0)) * FEN):.2f}" if key in columns else
             int(value or 0) if value is None or isinstance(value, (int, Decimal)) else value
             for key, value in row.items()}
+
+
+def snapshot(ledger: Any, tables: Any, build: Callable, now: datetime.datetime) -> dict[str, Any]:
+    """A report built in one read-only snapshot of the tables (repeatable read on PostgreSQL, so every section
+    counts the same rows), with the log position those rows reflect."""
+    from projections.build import TRACKING
+
+    with tables.datastore.transaction(commit=False) as cursor:
+        if tables.postgres:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        document = build(tables, cursor, now.date())
+        position = ledger.factory.tracking_recorder()._max_tracking_id(TRACKING, cursor) or 0
+    head = {key: document.pop(key) for key in list(document) if not isinstance(document[key], list)}
+    return {**head, "generated_at": now.isoformat(timespec="seconds"), "position": position, **document}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,12 +84,13 @@ class Rows:
 
 
 
-def person_rows(view: View, person_id: Any, position: int, mapper: Any) -> Rows:
-    """Every table's rows for one person, from one view as known now."""
+def person_rows(view: View, person_id: Any, position: int, at_rest: Any) -> Rows:
+    """Every table's rows for one person, from one view as known now; `at_rest` (ledger.store.tables.AtRest)
+    says how they hold the facts and ID numbers."""
     until = horizon(view)
     rows = Rows()
-    rows.add("yibao_views", [_view_row(view, person_id, position, mapper, until)])
-    rows.add("yibao_person_months", _month_rows(view, person_id, position, until))
+    rows.add("yibao_views", [_view_row(view, person_id, position, at_rest, until)])
+    rows.add("yibao_person_months", _month_rows(view, person_id, position, until, at_rest))
     rows.add("yibao_account_movements", _movement_rows(view, person_id, until, position))
     rows.add("yibao_eligibility", [
         (person_id, p.valid_from, p.valid_until, p.eligibility.account, p.eligibility.pooled,
@@ -98,8 +100,8 @@ def person_rows(view: View, person_id: Any, position: int, mapper: Any) -> Rows:
                                         for m, count in runs(view, until).items()])
     rows.add("yibao_benefit_payments", _payment_rows(view, person_id, position))
     rows.add("yibao_registrations", [
-        (person_id, start, end, state.id_number, state.registered, state.scheme if state.registered else None,
-         position) for start, end, state in person_state.periods(view)])
+        (person_id, start, end, at_rest.id_key(state.id_number), state.registered,
+         state.scheme if state.registered else None, position) for start, end, state in person_state.periods(view)])
     rows.add("yibao_fund_entries", _fund_entry_rows(view, person_id, position))
     return rows
 
@@ -121,22 +123,22 @@ def light_facts(view: View) -> list[Any]:
             and not (isinstance(e, EventReversed) and isinstance(by_seq.get(e.seq), MONTH_FACTS))]
 
 
-def _view_row(view: View, person_id: Any, position: int, mapper: Any, until: datetime.date) -> tuple:
-    facts = [mapper.to_stored_event(e) for e in light_facts(view)]
-    blob = json.dumps([[s.originator_version, s.topic, s.state.decode("utf-8")] for s in facts]).encode()
+def _view_row(view: View, person_id: Any, position: int, at_rest: Any, until: datetime.date) -> tuple:
+    blob = json.dumps([at_rest.fact(e) for e in light_facts(view)]).encode()
     state = person_state.state_on(view, datetime.date.max)
     deferrals = {code: [[str(start), str(until)] for start, until in spans] for code, spans in view.deferrals.items()}
     receipts = [pm.last_received_on for pm in table(view).values() if pm.last_received_on]
-    return (person_id, state.id_number or "", position, json.dumps(deferrals), until, max(receipts, default=None),
-            blob)
+    return (person_id, at_rest.id_key(state.id_number) if state.id_number else "", position, json.dumps(deferrals),
+            until, max(receipts, default=None), blob)
 
 
-def _month_rows(view: View, person_id: Any, position: int, until: datetime.date) -> list[tuple]:
-    rows, merged = [], merged_month(view.policy, until)
+def _month_rows(view: View, person_id: Any, position: int, until: datetime.date, at_rest: Any) -> list[tuple]:
+    rows, merged, notice = [], merged_month(view.policy, until), at_rest.notices(view)
     for month, pm in table(view).items():
         rows.append((
             person_id, str(month), pm.scheme, pm.employer, pm.base, pm.employer_part, pm.personal_part, pm.total,
-            pm.received, pm.true_up, pm.true_up_due_on, pm.cancelled, pm.basis, pm.reference_year, pm.notice,
+            pm.received, pm.true_up, pm.true_up_due_on, pm.cancelled, pm.basis, pm.reference_year,
+            notice(pm.notice),
             pm.due_on, pm.last_received_on, json.dumps([[d.isoformat(), str(a), i] for d, a, i in pm.receipts]),
             pm.state_with(view.deferrals), account.credit(view.policy, pm, view.deferrals), *pm.counts_from,
             counted_from(pm, view.deferrals, merged), position))
@@ -190,13 +192,14 @@ def _fund_entry(event: Any) -> tuple[str, int, Any, tuple] | None:
     return None
 
 
-def staff_rows(view: View, code: str, position: int) -> list[tuple]:
-    """CON-9: each stay on the staff, [from, until), from the employer's standing staff changes."""
+def staff_rows(view: View, code: str, position: int, id_key: Callable[[str], str]) -> list[tuple]:
+    """CON-9: each stay on the staff, [from, until), from the employer's standing staff changes (each ID number
+    as `id_key` gives it)."""
     open_stays: dict[Any, tuple[str, str]] = {}
     rows = []
     for event in view.of(StaffHired, StaffLeft):
         if isinstance(event, StaffHired) and event.person_id not in open_stays:
-            open_stays[event.person_id] = (event.id_number, str(event.month))
+            open_stays[event.person_id] = (id_key(event.id_number), str(event.month))
         elif isinstance(event, StaffLeft) and event.person_id in open_stays:
             id_number, start = open_stays.pop(event.person_id)
             rows.append((code, event.person_id, id_number, start, str(event.month), position))
@@ -205,7 +208,9 @@ def staff_rows(view: View, code: str, position: int) -> list[tuple]:
     return rows
 
 
-def voucher_row(facts: list[Any], stream_id: Any, position: int) -> tuple:
-    """AUD-1: where a voucher stands, from its stream."""
+def voucher_row(facts: list[Any], stream_id: Any, position: int, id_key: Callable[[str], str]) -> tuple:
+    """AUD-1: where a voucher stands, from its stream (its subject, an ID number or a credit code, as `id_key`
+    gives it)."""
     listing = state_of(facts).listing()
+    listing["subject"] = id_key(listing["subject"])
     return (listing["voucher"], stream_id, *(listing[c] for c in COLUMNS["yibao_vouchers"][2:-1]), position)

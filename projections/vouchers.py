@@ -12,6 +12,7 @@ from ledger.audit.vouchers import (
     state_of,
 )
 from ledger.core.errors import BadInput
+from ledger.core.i18n import _
 from projections.plain import plain
 
 STEPS = {VoucherReviewed: "reviewed", VoucherApproved: "approved", VoucherRejected: "rejected"}
@@ -20,7 +21,7 @@ STEPS = {VoucherReviewed: "reviewed", VoucherApproved: "approved", VoucherReject
 def voucher_document(ledger: Any, code: str) -> dict[str, Any]:
     stream = ledger.stream(Voucher.id_for(code))
     if stream is None:
-        raise BadInput("VOUCHER", f"there is no voucher {code}")
+        raise BadInput("VOUCHER", _("there is no voucher {voucher}").format(voucher=code))
     proposed = stream.history[0]
     steps = [{"step": "proposed", "operator": proposed.operator, "at": proposed.timestamp.isoformat()}]
     for fact in stream.history[1:]:

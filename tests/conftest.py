@@ -18,6 +18,9 @@ from ledger.store.opening import open_ledger
 from ledger.store.storage import store_for
 from tests.builders import Desk, enrol
 
+# The suite reads the English texts whatever the machine's locale; tests/test_language.py asks in Chinese itself.
+os.environ["YIBAO_LANG"] = "en"
+
 ADMIN_URL = os.environ.get("YIBAO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("YIBAO_REQUIRE_POSTGRES") == "1"
 OPERATOR = "tester"

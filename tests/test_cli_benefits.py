@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tests.builders import flexible_paying
 from tests.conftest import stored_event_count
-from tests.test_cli_eligibility import flexible_paying
 
 HOSPITAL = "H64010400001"
 

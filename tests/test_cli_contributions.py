@@ -5,23 +5,8 @@ from __future__ import annotations
 import json
 
 from projections.privacy import mask_id
+from tests.builders import employer_and_two_persons as setup
 from tests.conftest import stored_event_count
-
-
-def setup(yibao, make_code, make_id, tmp_path):
-    code, employee, flexible = make_code(), make_id(), make_id()
-    assert yibao("init").exit_code == 0
-    assert yibao("employer", "register", "--code", code, "--name", "宁夏塞上建材有限公司", "--type", "enterprise",
-                 "--on", "2023-06-01").exit_code == 0
-    assert yibao("person", "register", "--id", employee, "--name", "马明", "--sex", "M", "--scheme", "employee",
-                 "--employer", code, "--on", "2024-01-01").exit_code == 0
-    assert yibao("person", "register", "--id", flexible, "--name", "马红", "--sex", "M", "--scheme", "flexible",
-                 "--on", "2024-03-10").exit_code == 0
-    wages = tmp_path / "wages.csv"
-    wages.write_text(f"id_number,monthly_wage\n{employee},6000\n")
-    assert yibao("employer", "declare-bases", "--code", code, "--year", "2024", "--file", str(wages),
-                 "--on", "2024-01-10").exit_code == 0
-    return code, employee, flexible
 
 
 def test_a_bad_wage_file_exits_2_listing_its_rows_and_writes_nothing(yibao, store_url, make_code, make_id, tmp_path):

@@ -14,23 +14,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from commands.main import COMMANDS, cli, load_command, with_conventions
+from commands.main import cli
 from commands.progress import RowProgress
 from ledger.core.errors import BadInput
 from ledger.intake import validation
+from tests.builders import every_command, examples
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def every_command():
-    def walk(command, path):
-        yield path, command
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                yield from walk(sub, [*path, name])
-
-    for name, (target, _summary) in COMMANDS.items():
-        yield from walk(with_conventions(load_command(target)), [name])
 
 
 def test_the_version_is_one_the_packages_and_the_changelogs_newest():
@@ -46,14 +36,6 @@ def test_every_option_says_what_it_is_for():
                for parameter in command.params
                if isinstance(parameter, click.Option) and not parameter.hidden and not parameter.help]
     assert missing == []
-
-
-def examples(command: click.Command) -> list[str]:
-    """The indented lines after `Example:` (the commands to paste)."""
-    import inspect
-
-    text = inspect.cleandoc(command.help or "").partition("Example")[2]
-    return [line.strip() for line in text.splitlines() if line.startswith("    ") and line.strip()]
 
 
 @pytest.mark.parametrize("path, command", list(every_command()), ids=lambda v: " ".join(v) if isinstance(v, list)

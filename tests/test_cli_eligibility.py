@@ -5,20 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 
-from tests.builders import approved
+from tests.builders import approved, flexible_paying
 from tests.conftest import stored_event_count
-
-
-def flexible_paying(yibao, make_id, months=("2024-03", "2024-05"), amount="1164.72"):
-    number = make_id()
-    assert yibao("init").exit_code == 0
-    assert yibao("person", "register", "--id", number, "--name", "马红", "--sex", "M", "--scheme", "flexible",
-                 "--on", "2024-03-01").exit_code == 0
-    assert yibao("contributions", "assess", "--month", "2024-03").exit_code == 0
-    paid = yibao("contributions", "pay", "--id", number, "--month", months[0], "--to", months[1], "--amount", amount,
-                 "--on", "2024-03-05")
-    assert paid.exit_code == 0 and "received" in paid.output
-    return number
 
 
 def test_refusals_name_their_rule_and_write_nothing(yibao, store_url, make_id):

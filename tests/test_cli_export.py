@@ -61,6 +61,13 @@ def test_export_insuinfo_answers_as_known_at_a_past_moment(yibao, make_id, make_
         ("1103", "2", "2024-05-01")]
 
 
+def test_export_of_a_person_the_ledger_did_not_yet_know_is_not_found_naming_the_id(yibao, make_id, make_code):
+    employee, _ = registered(yibao, make_id, make_code)
+    for command in ("insuinfo", "coverage"):
+        result = yibao("export", command, employee, "--known-at", "2020-01-01T00:00:00Z")
+        assert result.exit_code == 2 and result.output.startswith("error --id: the ledger knew nothing of"), result.output
+
+
 def test_export_coverage_is_fhir_r4_coverage_validated_by_fhir_resources(yibao, make_id, make_code):
     from fhir.resources.R4B.bundle import Bundle
     from fhir.resources.R4B.coverage import Coverage

@@ -5,22 +5,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projections.privacy import mask_id
-
-
-def yibao_executable() -> str:
-    """The installed console script, beside this interpreter when pytest runs from a virtual environment."""
-    beside = Path(sys.executable).with_name("yibao")
-    return str(beside) if beside.exists() else (shutil.which("yibao") or pytest.fail("the yibao script is not installed"))
+from tests.builders import yibao_executable
 
 
 def test_demo_runs_on_the_sqlite_default_in_a_fresh_directory(tmp_path):

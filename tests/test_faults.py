@@ -22,8 +22,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.builders import yibao_executable
 from tests.conftest import REQUIRE_POSTGRES
-from tests.test_demo import yibao_executable
 
 ROWS = 20_000
 

@@ -60,7 +60,7 @@ def test_ledger_has_no_flat_module_list_every_module_is_in_its_domains_folder():
     assert [p.name for p in (ROOT / "ledger").glob("*.py")] == ["__init__.py"]
     rooms = {p.name for p in (ROOT / "ledger").iterdir() if p.is_dir() and not p.name.startswith("__")}
     assert rooms == {"core", "policy", "registration", "contributions", "benefits", "maternity", "medical",
-                     "resident", "refunds", "audit", "intake", "store", "standards"}
+                     "resident", "refunds", "audit", "intake", "store", "standards", "locale"}
 
 
 def test_the_core_and_the_rules_depend_on_no_handler_and_no_store():
@@ -83,3 +83,21 @@ def test_commands_hold_no_rule():
     for path in modules("commands"):
         text = path.read_text("utf-8")
         assert "RuleViolation(" not in text, f"{path.relative_to(ROOT)} decides a rule"
+
+
+def test_test_modules_import_only_builders_and_conftest():
+    """What tests share lives in tests/builders.py (and conftest.py's fixtures): a test module never imports another
+    test module, so each runs, moves and fails on its own."""
+    shared = {"tests.builders", "tests.conftest"}
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        imported = []
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = ".".join(filter(None, ["tests" if node.level else None, node.module]))
+                imported.append(module)
+                if module == "tests":  # from tests import test_x
+                    imported.extend(f"tests.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.extend(alias.name for alias in node.names)
+        wrong = {m for m in imported if m.startswith("tests.") and m not in shared}
+        assert not wrong, f"tests/{path.name} imports {sorted(wrong)}: move what it shares into tests/builders.py"

@@ -13,6 +13,8 @@ from ledger.registration.events import PersonChanged
 from ledger.registration.person_state import state_on
 from ledger.store.opening import open_ledger
 from projections.status import status
+from tests import builders
+from tests.conftest import stored_event_count
 
 D = datetime.date
 
@@ -231,6 +233,117 @@ def test_a_maternity_claim_and_a_resident_refund(ledger, make_id, make_code):
     ledger.pay_resident(id_number=leaving, year=2025, on=D(2024, 10, 1), operator="c")
     assert ledger.request_refund(id_number=leaving, reason="abroad", on=D(2024, 12, 1), operator="c",
                                  documents=["settled-abroad:定居-1"])[2] == 400
+
+
+# -- issue 9's rule defects and issue 11's named cases on both stores: the rule tests' own scenarios -----------
+# (tests/builders.py, shared with tests/test_rules_*.py on the in-memory store), here through a desk over SQLite
+# and PostgreSQL with the invariants checked after every command.
+
+def test_mat_3_e48_a_man_is_refused_the_allowance_and_a_woman_the_mans_subsidies_on_both_stores(ledger, make_code,
+                                                                                                make_id):
+    builders.mat_3_e48_the_allowance_is_a_womans_and_the_subsidies_a_mans(ledger, make_code, make_id)
+
+
+def test_mat_3_e48_an_allowance_whose_leave_overlaps_one_paid_is_refused_on_both_stores(ledger, make_code, make_id):
+    builders.mat_3_e48_one_delivery_gives_one_allowance_an_overlapping_leave_is_refused(ledger, make_code, make_id)
+
+
+def test_mat_3_e48_aud_2_a_reversed_allowance_no_longer_blocks_its_leave_on_both_stores(ledger, make_code, make_id):
+    builders.mat_3_a_reversed_allowance_no_longer_blocks_a_claim_for_its_leave(ledger, make_code, make_id)
+
+
+def test_mat_4_mat_5_e47_a_delivery_is_paid_below_the_allowances_minimum_months_on_both_stores(ledger, make_code,
+                                                                                              make_id):
+    builders.mat_4_mat_5_e47_below_the_minimum_months_the_delivery_is_still_paid_only_the_allowance_is_not(
+        ledger, make_code, make_id)
+
+
+def test_mat_4_e50_a_delivery_elsewhere_in_ningxia_without_signing_is_paid_half_the_package_on_both_stores(
+        ledger, make_code, make_id):
+    builders.mat_4_e50_a_delivery_elsewhere_in_ningxia_without_signing_pays_half_the_package(ledger, make_code, make_id)
+
+
+def test_mat_4_e49_an_emergency_delivery_needs_the_bill_the_cost_list_and_the_record_on_both_stores(
+        ledger, make_code, make_id):
+    builders.mat_4_e49_an_emergency_delivery_at_a_non_designated_hospital_needs_the_bill_list_and_record(
+        ledger, make_code, make_id)
+
+
+def test_res_7_a_lapsed_year_then_a_payment_inside_the_window_waits_three_months_on_both_stores(ledger, make_id):
+    builders.res_7_a_lapsed_year_then_a_payment_inside_the_window_still_waits_three_months(ledger, make_id)
+
+
+def test_res_7_two_lapsed_years_wait_four_months_and_a_year_paid_back_one_less_on_both_stores(ledger, make_id):
+    builders.res_7_two_lapsed_years_before_a_window_payment_wait_four_months_and_a_year_paid_back_one_less(
+        ledger, make_id)
+
+
+def test_res_7_a_special_group_and_a_person_from_employee_insurance_with_no_gap_do_not_wait_on_both_stores(
+        ledger, make_id):
+    builders.res_7_newborns_special_groups_and_a_person_from_employee_insurance_with_no_gap_do_not_wait(
+        ledger, make_id)
+
+
+def test_ref_3_r18_the_refund_and_the_cancellation_are_recorded_together_on_both_stores(store_url, ledger, make_id):
+    abroad, moving, employed = builders.ref_3_r18_the_refund_and_the_cancellation_are_recorded_together(
+        ledger, make_id)
+    assert stored_event_count(store_url) == ledger.event_count()  # the counts the scenario compared are the rows
+    reopened = open_ledger(store_url)  # and a new connection reads both facts of each refund back
+    try:
+        assert [[type(e).__name__ for e in reopened.person_history(n)][2:] for n in (abroad, moving, employed)] == [
+            ["ResidentRefunded", "PersonCancelled"], ["ResidentRefunded", "PersonCancelled"],
+            ["ResidentRefunded", "SchemeSwitched"]]
+        assert [state_on(reopened.view(n), D(2024, 12, 20)).registered for n in (abroad, moving, employed)] == [
+            False, False, True]
+    finally:
+        reopened.close()
+
+
+def test_res_2_r9_every_group_is_flagged_and_its_share_comes_from_policy_on_both_stores(ledger, make_id):
+    builders.res_2_r9_every_group_can_be_flagged_and_its_share_comes_from_policy(ledger, make_id)
+
+
+def test_res_2_r9_a_widow_with_employee_insurance_is_not_flagged_on_both_stores(ledger, make_id):
+    builders.res_2_r9_a_widow_with_employee_insurance_is_not_flagged(ledger, make_id)
+
+
+@pytest.fixture
+def clinics(ledger):
+    """The desk over both stores, with the benefit scenarios' designated institutions registered."""
+    return builders.institutions(ledger)
+
+
+def test_ben_1_e23_a_worker_waiting_is_refused_a_stays_fund_part_but_allowed_its_account_part_on_both_stores(
+        clinics, make_id):
+    builders.ben_1_e23_a_flexible_worker_in_the_waiting_months_is_refused_the_fund_part_but_not_the_account_part(
+        clinics, make_id)
+
+
+def test_ben_2_e37_a_stay_from_28_december_to_5_january_counts_in_the_admission_year_on_both_stores(clinics, make_id):
+    builders.ben_2_e37_a_stay_admitted_on_28_december_and_discharged_on_5_january_counts_in_the_admission_year(
+        clinics, make_id)
+
+
+def test_ben_3_e41_an_emergency_claim_missing_its_bill_is_refused_naming_the_document_on_both_stores(clinics,
+                                                                                                    make_id):
+    builders.ben_3_e41_an_emergency_claim_missing_its_bill_is_refused_naming_the_document(clinics, make_id)
+
+
+def test_ben_4_e43_a_third_party_injury_is_refused_on_both_stores(clinics, make_id):
+    builders.ben_4_e43_a_third_party_injury_and_work_injury_are_refused(clinics, make_id)
+
+
+def test_ben_5_e36_a_claim_is_capped_by_the_annual_ceiling_after_earlier_payments_on_both_stores(clinics, make_id):
+    builders.ben_5_a_claim_is_capped_by_the_annual_ceiling_after_earlier_payments(clinics, make_id)
+
+
+def test_ben_6_r22_a_resident_is_refused_outpatient_pooling_at_an_unsigned_facility_on_both_stores(clinics, make_id):
+    builders.ben_6_r22_a_resident_is_refused_outpatient_pooling_at_an_unsigned_facility(clinics, make_id)
+
+
+def test_ben_7_e54_a_reversed_settlement_frees_the_ceiling_and_allows_the_refund_on_both_stores(clinics, make_id):
+    builders.ben_7_ref_1_a_reversed_settlement_no_longer_counts_toward_the_ceiling_or_against_a_refund(
+        clinics, make_id)
 
 
 def test_the_invariant_check_catches_an_overdrawn_account_a_receipt_twice_and_a_stray_reversal(make_id):

@@ -2,7 +2,7 @@
 
 `fixtures/ledger-0.6.0.sqlite3` was made by 0.6.0's `yibao demo --persons 30` followed by the README's tour and
 commands that record every other kind of event; `fixtures/ledger-0.6.0.json` holds what 0.6.0 printed for the
-commands below. Moved event classes keep their old stored topics readable (ledger/core/topics.py); what later
+commands below. Moved event classes keep their old stored topics readable (`formerly` in ledger/core/events.py); what later
 versions add to a document (a new key) is allowed, what 0.6.0 printed must still be there, unchanged, except that
 personal data is masked since 1.0.0 (issue 14) unless revealed.
 """

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from projections.privacy import mask_id
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +71,44 @@ def test_the_tour_runs_as_written(tmp_path):
     tian = [s for s in statuses if s["id_number"] == mask_id("640122198508014294") and s["on"] == "2024-12-31"][0]
     assert tian["benefits_paid"]["fund"] == "18248.00"  # 7150 + 48 + 11050
     assert "written to timeline-640102.html (" in result.stdout and (tmp_path / "timeline-640102.html").exists()
-    assert "written to report-2025.xlsx (10 sheets)" in result.stdout and "maternity payments (生育保险待遇)" in result.stdout
+    assert "written to report-2025.xlsx (10 sheets)" in result.stdout and "maternity payments" in result.stdout
+
+
+DAYS = {"zh_CN": ("clerks-day-zh", "auditors-day-zh"), "en": ("clerks-day", "auditors-day")}
+"""The clerk's and the auditor's days, in each language: each marked bash block followed by what it prints."""
+VOLATILE = [(re.compile(r"V\d{8}-[0-9A-F]{6}"), "V<voucher>"), (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
+            (re.compile(r"\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}"), "<time>")]
+"""What differs from one run to the next: voucher numbers, hashes and the times things were recorded (a time
+keeps its width, so a line wraps where it wrapped in the README)."""
+
+
+def shown_after(marker: str) -> list[tuple[str, str]]:
+    """Each (commands, output) of the marker's blocks: a bash block and the text block after it."""
+    found = re.findall(re.escape(marker) + r"\s*```bash\n(.*?)```\s*```text\n(.*?)```", README, re.S)
+    assert found, f"README has no bash block with its output after {marker}"
+    return found
+
+
+def as_shown(text: str) -> str:
+    for pattern, replacement in VOLATILE:
+        text = pattern.sub(replacement, text)
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+@pytest.mark.parametrize("language", DAYS)
+def test_the_days_print_what_the_readme_shows(tmp_path, language):
+    blocks = [block for name in DAYS[language] for block in shown_after(f"<!-- {name} -->")]
+    apart = "@@@ the next block @@@"
+    script = "exec 2>&1\n" + "".join(f"echo '{apart}'\n{commands}" for commands, _output in blocks)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("YIBAO_")}
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", COLUMNS="80")
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
+    printed = result.stdout.split(apart + "\n")[1:]
+    assert len(printed) == len(blocks)
+    for (commands, shown), output in zip(blocks, printed):
+        assert as_shown(output) == as_shown(shown), f"{commands}printed:\n{output}"
 
 
 def test_ci_runs_the_readmes_set_up_commands():

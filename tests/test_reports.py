@@ -27,62 +27,10 @@ from ledger.resident.rules import payments
 from ledger.store import registry
 from ledger.store.opening import open_ledger
 from projections.reports import COUNTED_STATES, SCHEMES
-from tests.builders import approved
+from tests.builders import small_ledger
+from tests.builders import succeeded as _ok
 
-HOSPITAL = "H64010400001"
 MONTHS = [str(Month(2024, n)) for n in range(1, 13)] + ["2025-01"]
-
-
-def small_ledger(yibao, make_id, make_code, tmp_path) -> dict[str, str]:
-    """An employer and its employee, a flexible worker who stops paying, one who leaves, two residents (one
-    refunded and cancelled), a settlement, an account payment and a maternity subsidy: 2024, through the CLI."""
-    code = make_code()
-    people = {"employee": make_id(), "flexible": make_id(sex="F", birth=datetime.date(1988, 5, 1)),
-              "leaver": make_id(), "resident": make_id(birth=datetime.date(1970, 2, 2)),
-              "abroad": make_id(birth=datetime.date(1980, 7, 7))}
-    ok = lambda *args: _ok(yibao(*args))  # noqa: E731
-    ok("init")
-    ok("employer", "register", "--code", code, "--name", "宁夏塞上建材有限公司", "--type", "enterprise", "--on",
-       "2023-06-01")
-    ok("person", "register", "--id", people["employee"], "--name", "马明", "--sex", "M", "--scheme", "employee",
-       "--employer", code, "--on", "2024-01-02")
-    wages = tmp_path / "wages.csv"
-    wages.write_text(f"id_number,monthly_wage\n{people['employee']},6000\n")
-    ok("employer", "declare-bases", "--code", code, "--year", "2024", "--file", str(wages), "--on", "2024-01-10")
-    ok("person", "register", "--id", people["flexible"], "--name", "丁燕", "--sex", "F", "--scheme", "flexible",
-       "--on", "2024-03-01")
-    ok("person", "register", "--id", people["leaver"], "--name", "马红", "--sex", "M", "--scheme", "flexible",
-       "--on", "2024-03-05")
-    for month in ("2024-01", "2024-02", "2024-03", "2024-04"):
-        ok("contributions", "assess", "--month", month)
-    for month, on in (("2024-01", "2024-01-20"), ("2024-02", "2024-02-20"), ("2024-03", "2024-03-20")):
-        ok("contributions", "pay", "--id", people["employee"], "--month", month, "--amount", "480.00", "--on", on)
-    ok("contributions", "pay", "--id", people["flexible"], "--month", "2024-03", "--to", "2024-05", "--amount",
-       "1164.72", "--on", "2024-03-06")
-    ok("person", "interrupt", "--id", people["flexible"], "--month", "2024-06")
-    ok("person", "cancel", "--id", people["leaver"], "--reason", "left", "--on", "2024-06-15")
-    ok("account", "spend", "--id", people["flexible"], "--amount", "50.00", "--on", "2024-05-10")
-    ok("institution", "register", "--code", HOSPITAL, "--name", "宁夏回族自治区人民医院", "--level", "3", "--kind",
-       "hospital", "--region", "640104", "--on", "2020-01-01")
-    ok("benefit", "settle", "--id", people["employee"], "--institution", HOSPITAL, "--kind", "inpatient", "--on",
-       "2024-03-28", "--discharged", "2024-04-02", "--total", "6000", "--fund", "4500", "--account", "100",
-       "--own", "1400")
-    approved(yibao, _ok(yibao("maternity", "claim", "--id", people["employee"], "--kind", "nursing-subsidy",
-                              "--birth", "2024-03-14", "--on", "2024-04-20", "--document", "form:申报表-1",
-                              "--document", "card:社保卡", "--document", "spouse-discharge-record:出院-1")))
-    for who in ("resident", "abroad"):
-        ok("person", "register", "--id", people[who], "--name", "田明", "--sex", "M", "--scheme", "resident", "--on",
-           "2023-09-01", "--hukou", "宁夏永宁县")
-        ok("resident", "pay", "--id", people[who], "--year", "2024", "--on", "2023-10-08")
-    ok("resident", "pay", "--id", people["abroad"], "--year", "2025", "--on", "2024-10-08")
-    approved(yibao, _ok(yibao("refund", "request", "--id", people["abroad"], "--reason", "abroad", "--on",
-                              "2024-12-01", "--document", "settled-abroad:定居证明-1")))
-    return people
-
-
-def _ok(result):
-    assert result.exit_code == 0, result.output
-    return result
 
 
 # -- what the streams say, folded here ----------------------------------------------------------------------------
@@ -273,10 +221,11 @@ def test_e68_a_month_of_the_small_ledger_reads_as_a_clerk_would_count_it(yibao, 
     assert [m["month"] for m in annual["contributions_by_month"]] == MONTHS[:12]
 
 
-def test_e68_the_xlsx_workbook_and_the_csv_hold_the_json_figures(yibao, report_ledger, tmp_path):
+def test_e68_the_xlsx_workbook_and_the_csv_hold_the_json_figures(yibao, report_ledger, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
     path = tmp_path / "report.xlsx"
+    monkeypatch.setenv("YIBAO_LANG", "zh_CN")  # the sheet and column names in the reader's language: Chinese
     document = json.loads(_ok(yibao("report", "annual", "--year", "2024", "--json", "--xlsx", str(path))).output)
     book = load_workbook(path)
     assert book.sheetnames == ["说明", "参保情况", "基金征缴", "居民缴费及财政补贴", "个人账户", "医保待遇",
@@ -304,6 +253,7 @@ def test_e68_the_xlsx_workbook_and_the_csv_hold_the_json_figures(yibao, report_l
 def test_e68_the_table_never_wraps_a_figure_at_80_columns(yibao, report_ledger, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     document = json.loads(_ok(yibao("report", "annual", "--year", "2024", "--json")).output)
+    monkeypatch.setenv("YIBAO_LANG", "zh_CN")  # the tables' titles in the reader's language: Chinese
     shown = _ok(yibao("report", "annual", "--year", "2024")).output
     assert "基金征缴" in shown
     for line in long_rows(document):

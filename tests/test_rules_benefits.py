@@ -8,57 +8,40 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.benefits.account import balance, movements
 from ledger.core.errors import BadInput, RuleViolation
-from ledger.core.month import Month
-from ledger.medical.rules import Settlement, fund_paid
 from projections.benefits import payment_rows
-from projections.status import status
-from tests.builders import OP, flexible, pay_months, resident_person
+from tests.builders import (
+    CLINIC,
+    HOSPITAL,
+    OP,
+    OTHER_CLINIC,
+    PHARMACY,
+    ben_1_e23_a_flexible_worker_in_the_waiting_months_is_refused_the_fund_part_but_not_the_account_part,
+    ben_2_e37_a_stay_admitted_on_28_december_and_discharged_on_5_january_counts_in_the_admission_year,
+    ben_3_e41_an_emergency_claim_missing_its_bill_is_refused_naming_the_document,
+    ben_4_e43_a_third_party_injury_and_work_injury_are_refused,
+    ben_5_a_claim_is_capped_by_the_annual_ceiling_after_earlier_payments,
+    ben_6_r22_a_resident_is_refused_outpatient_pooling_at_an_unsigned_facility,
+    ben_7_ref_1_a_reversed_settlement_no_longer_counts_toward_the_ceiling_or_against_a_refund,
+    covered_resident,
+    institutions,
+    paying_flexible,
+    settlement,
+)
 
 D = datetime.date
-HOSPITAL, CLINIC, PHARMACY, OTHER_CLINIC = "H64010400001", "H64012100002", "P64010400003", "H64012100004"
-CLAIM_PAPERS = {"card": "社保卡", "cost-list": "清单-1", "discharge-summary": "出院-1", "bill": "票据-1"}
 
 
 @pytest.fixture
 def desk(desk):
-    for code, name, level, kind in ((HOSPITAL, "宁夏回族自治区人民医院", "3", "hospital"),
-                                    (CLINIC, "永宁县望洪镇卫生院", "primary", "hospital"),
-                                    (PHARMACY, "银川市兴庆区药房", "primary", "pharmacy"),
-                                    (OTHER_CLINIC, "永宁县杨和镇卫生院", "primary", "hospital")):
-        desk.register_institution(code=code, name=name, level=level, kind=kind, region="640104", on=D(2020, 1, 1),
-                                  operator=OP)
-    return desk
-
-
-def settlement(number, kind="inpatient", on=D(2024, 11, 3), discharged=D(2024, 11, 9), total="10000.00",
-               fund="8000.00", account="0.00", own=None, institution=HOSPITAL, no=None) -> Settlement:
-    own = own or str(Decimal(total) - Decimal(fund) - Decimal(account))
-    return Settlement(number, institution, kind, on, discharged, Decimal(total), Decimal(fund), Decimal(account),
-                      Decimal(own), no)
-
-
-def paying_flexible(desk, make_id, first="2024-03", last="2024-12") -> str:
-    number = flexible(desk, make_id, on=D(2024, 3, 1))
-    desk.assess_month(month=Month(2024, 3), operator=OP)
-    pay_months(desk, number, first, last, on=D(2024, 3, 5))
-    return number
+    return institutions(desk)
 
 
 # -- BEN-1 ----------------------------------------------------------------------------------------------------
 
 def test_ben_1_e23_a_flexible_worker_in_the_waiting_months_is_refused_the_fund_part_but_not_the_account_part(
         desk, make_id):
-    number = paying_flexible(desk, make_id, last="2024-04")  # 2 of 6 months paid in May
-    before = len(desk.person_history(number))
-    with pytest.raises(RuleViolation, match=r"WAIT-\d: no fund part on 2024-05-10: pooled benefits do not apply"):
-        desk.settle(settlement(number, kind="outpatient-pooling", on=D(2024, 5, 10), discharged=None,
-                               total="120.00", fund="80.00", account="40.00"), operator=OP)
-    assert len(desk.person_history(number)) == before
-    assert desk.settle(settlement(number, kind="pharmacy", on=D(2024, 5, 10), discharged=None, total="120.00",
-                                  fund="0.00", account="40.00", institution=PHARMACY), operator=OP) == "settled"
-    assert balance(movements(desk.view(number), D(2024, 5, 10))) == Decimal("97.06") * 2 - 40
+    ben_1_e23_a_flexible_worker_in_the_waiting_months_is_refused_the_fund_part_but_not_the_account_part(desk, make_id)
 
 
 def test_ben_1_acc_3_the_account_part_is_refused_beyond_the_balance_exactly_as_spending_is(desk, make_id):
@@ -93,35 +76,13 @@ def test_ben_1_a_stay_is_settled_at_discharge_and_a_pharmacy_purchase_at_a_pharm
 
 def test_ben_2_e37_a_stay_admitted_on_28_december_and_discharged_on_5_january_counts_in_the_admission_year(
         desk, make_id):
-    number = paying_flexible(desk, make_id)
-    desk.assess_month(month=Month(2024, 10), operator=OP)  # next year's lump sum, paid too
-    pay_months(desk, number, "2025-01", "2025-12", on=D(2024, 12, 1))
-    desk.settle(settlement(number, on=D(2024, 12, 28), discharged=D(2025, 1, 5), account="100.00"), operator=OP)
-    view = desk.view(number)
-    assert (fund_paid(view, 2024, "employee"), fund_paid(view, 2025, "employee")) == (Decimal("8000.00"), 0)
-    assert [r["on"] for r in payment_rows(view, 2024)] == ["2024-12-28"] and payment_rows(view, 2025) == []
-    now = datetime.datetime.now(datetime.timezone.utc)
-    assert status(view, D(2024, 12, 31), now)["benefits_paid"]["fund"] == "8000.00"
-    assert status(view, D(2025, 1, 31), now)["benefits_paid"]["fund"] == "0.00"
-    settled = [m for m in movements(view, D(2025, 12, 31)) if m.kind == "settled"]
-    assert [(m.on, m.amount) for m in settled] == [(D(2025, 1, 5), Decimal("-100.00"))]  # paid at discharge
+    ben_2_e37_a_stay_admitted_on_28_december_and_discharged_on_5_january_counts_in_the_admission_year(desk, make_id)
 
 
 # -- BEN-3, BEN-4 ---------------------------------------------------------------------------------------------
 
 def test_ben_3_e41_an_emergency_claim_missing_its_bill_is_refused_naming_the_document(desk, make_id):
-    number = paying_flexible(desk, make_id)
-    papers = {k: v for k, v in CLAIM_PAPERS.items() if k != "bill"}
-    with pytest.raises(RuleViolation, match=r"BEN-3: a emergency-inpatient claim needs bill \(医疗费用票据原件"):
-        desk.claim_reimbursement(id_number=number, kind="emergency-inpatient", on=D(2024, 11, 3),
-                                 institution_name="西安市第一医院", level="3", cost=Decimal("20000"),
-                                 in_scope=Decimal("18000"), documents=papers, operator=OP)
-    computed = desk.claim_reimbursement(id_number=number, kind="emergency-inpatient", on=D(2024, 11, 3),
-                                        institution_name="西安市第一医院", level="3", cost=Decimal("20000"),
-                                        in_scope=Decimal("18000"), operator=OP,
-                                        documents=papers | {"bill-stub": "存根-1", "promise": "承诺书-1"})
-    assert (computed.deductible, computed.ratio, computed.fund) == (Decimal("800"), Decimal("0.85"),
-                                                                    Decimal("14620.00"))  # (18000-800) x 85 %
+    ben_3_e41_an_emergency_claim_missing_its_bill_is_refused_naming_the_document(desk, make_id)
 
 
 def test_ben_3_e42_e44_each_kind_needs_the_papers_its_article_lists(desk, make_id):
@@ -134,51 +95,19 @@ def test_ben_3_e42_e44_each_kind_needs_the_papers_its_article_lists(desk, make_i
 
 
 def test_ben_4_e43_a_third_party_injury_and_work_injury_are_refused(desk, make_id):
-    number = paying_flexible(desk, make_id)
-    for flags, why in (({"third_party": True}, "a third party bears it"),
-                       ({"work_injury": True}, "the work-injury fund pays it"), ({"abroad": True}, "care abroad")):
-        with pytest.raises(RuleViolation, match=f"BEN-4: not payable by the fund: {why}"):
-            desk.claim_reimbursement(id_number=number, kind="emergency-inpatient", on=D(2024, 11, 3),
-                                     institution_name="x", level="3", cost=Decimal("5000"), in_scope=Decimal("5000"),
-                                     cause="injury", operator=OP, documents=CLAIM_PAPERS | {"medical-record": "病历"},
-                                     **flags)
+    ben_4_e43_a_third_party_injury_and_work_injury_are_refused(desk, make_id)
 
 
 # -- BEN-5 ----------------------------------------------------------------------------------------------------
 
 def test_ben_5_a_claim_is_capped_by_the_annual_ceiling_after_earlier_payments(desk, make_id):
-    desk.set_policy_parameter(name="annual_ceiling_employee_average_wages", value="0.2", effective_from=D(2024, 1, 1),
-                              on=D(2024, 1, 1), operator=OP)  # 0.2 x 97056 = 19411.20 a year
-    number = paying_flexible(desk, make_id)
-    desk.settle(settlement(number, total="16000.00", fund="15000.00"), operator=OP)
-    with pytest.raises(RuleViolation, match="BEN-5: a fund part of 5000.00 is more than the 4411.20 the 2024 ceiling"):
-        desk.settle(settlement(number, on=D(2024, 11, 20), discharged=D(2024, 11, 25), total="6000.00",
-                               fund="5000.00"), operator=OP)
-    computed = desk.claim_reimbursement(id_number=number, kind="emergency-inpatient", on=D(2024, 12, 1),
-                                        institution_name="西安市第一医院", level="3", cost=Decimal("20000"),
-                                        in_scope=Decimal("18000"), documents=CLAIM_PAPERS, operator=OP)
-    assert (computed.computed, computed.ceiling_left, computed.fund) == (
-        Decimal("14620.00"), Decimal("4411.20"), Decimal("4411.20"))
+    ben_5_a_claim_is_capped_by_the_annual_ceiling_after_earlier_payments(desk, make_id)
 
 
 # -- BEN-6 ----------------------------------------------------------------------------------------------------
 
-def covered_resident(desk, make_id) -> str:
-    number = resident_person(desk, make_id)
-    desk.pay_resident(id_number=number, year=2024, on=D(2023, 10, 1), operator=OP)
-    return number
-
-
 def test_ben_6_r22_a_resident_is_refused_outpatient_pooling_at_an_unsigned_facility(desk, make_id):
-    number = covered_resident(desk, make_id)
-    desk.sign_facility(id_number=number, kind="primary", facilities=[("永宁县望洪镇卫生院", "primary")],
-                       on=D(2024, 1, 5), operator=OP)
-    with pytest.raises(RuleViolation, match="BEN-6: general outpatient pooling is paid at the signed primary "
-                                            r"facility \(永宁县望洪镇卫生院\), not at 永宁县杨和镇卫生院"):
-        desk.settle(settlement(number, kind="outpatient-pooling", on=D(2024, 3, 1), discharged=None, total="100.00",
-                               fund="60.00", institution=OTHER_CLINIC), operator=OP)
-    desk.settle(settlement(number, kind="outpatient-pooling", on=D(2024, 3, 1), discharged=None, total="100.00",
-                           fund="60.00", institution=CLINIC), operator=OP)
+    ben_6_r22_a_resident_is_refused_outpatient_pooling_at_an_unsigned_facility(desk, make_id)
 
 
 def test_ben_6_r22_the_first_use_of_a_primary_facility_signs_it(desk, make_id):
@@ -215,16 +144,7 @@ def test_ben_6_r23_r24_chronic_outpatient_needs_a_signed_facility_and_a_recognis
 # -- BEN-7 ----------------------------------------------------------------------------------------------------
 
 def test_ben_7_ref_1_a_reversed_settlement_no_longer_counts_toward_the_ceiling_or_against_a_refund(desk, make_id):
-    number = paying_flexible(desk, make_id)
-    desk.settle(settlement(number), operator=OP)
-    with pytest.raises(RuleViolation, match="REF-1: benefits were used in 2024 .BenefitSettled"):
-        desk.request_refund(id_number=number, reason="out-of-province", on=D(2024, 12, 20), operator=OP)
-    seq = next(e.originator_version for e in desk.person_history(number) if type(e).__name__ == "BenefitSettled")
-    desk.correct_person(id_number=number, seq=seq, reason="the hospital refunded the stay", on=D(2024, 12, 1),
-                        operator=OP)
-    assert fund_paid(desk.view(number), 2024, "employee") == 0
-    assert payment_rows(desk.view(number))[0]["reversed_by"] == seq + 1
-    assert desk.request_refund(id_number=number, reason="out-of-province", on=D(2024, 12, 20), operator=OP)[0] == 2024
+    ben_7_ref_1_a_reversed_settlement_no_longer_counts_toward_the_ceiling_or_against_a_refund(desk, make_id)
 
 
 # -- the settlement file ------------------------------------------------------------------------------------

@@ -9,30 +9,24 @@ import pytest
 
 from ledger.core.errors import RuleViolation
 from ledger.core.month import Month
-from tests.builders import OP, declare, flexible, outlook, pay, pay_months
+from tests.builders import (
+    ALLOWANCE_DOCUMENTS,
+    OP,
+    declare,
+    flexible,
+    mat_3_a_reversed_allowance_no_longer_blocks_a_claim_for_its_leave,
+    mat_3_e48_one_delivery_gives_one_allowance_an_overlapping_leave_is_refused,
+    mat_3_e48_the_allowance_is_a_womans_and_the_subsidies_a_mans,
+    mat_4_e49_an_emergency_delivery_at_a_non_designated_hospital_needs_the_bill_list_and_record,
+    mat_4_e50_a_delivery_elsewhere_in_ningxia_without_signing_pays_half_the_package,
+    mat_4_mat_5_e47_below_the_minimum_months_the_delivery_is_still_paid_only_the_allowance_is_not,
+    mother_and_colleague,
+    outlook,
+    pay,
+    pay_months,
+)
 
 D = datetime.date
-ALLOWANCE_DOCUMENTS = {"form": "申报表-1", "card": "社保卡", "discharge-record": "出院-2025-0211"}
-
-
-def mother_and_colleague(desk, make_code, make_id, skip=()):
-    """A woman and a colleague employed from January 2024, assessed and paid to February 2025 but `skip`."""
-    code = make_code()
-    desk.register_employer(code=code, name="宁夏塞上建材有限公司", unit_type="enterprise", on=D(2023, 6, 1),
-                             operator=OP)
-    mother, colleague = make_id(sex="F", birth=D(1994, 5, 1)), make_id()
-    for number in (mother, colleague):
-        desk.register_person(id_number=number, name="马燕", sex="F" if number == mother else "M",
-                               scheme="employee", on=D(2024, 1, 1), employer=code, operator=OP)
-    declare(desk, code, 2024, {mother: "6000", colleague: "9000"})
-    declare(desk, code, 2025, {mother: "6000", colleague: "9000"}, on=D(2025, 1, 5))
-    months = [Month(2024, 1) + i for i in range(14)]
-    for month in months:
-        desk.assess_month(month=month, operator=OP)
-        for number in (mother, colleague):
-            if str(month) not in skip or number == colleague:
-                pay(desk, number, month, on=month.day(20))
-    return code, mother, colleague
 
 
 def test_mat_2_mat_5_fourteen_continuous_months_pay_the_allowance_from_the_employers_bases(desk, make_code,
@@ -105,80 +99,31 @@ def test_mat_3_a_mans_nursing_subsidy_needs_his_spouses_discharge_record(desk, m
 
 
 def test_mat_3_e48_the_allowance_is_a_womans_and_the_subsidies_a_mans(desk, make_code, make_id):
-    _, mother, colleague = mother_and_colleague(desk, make_code, make_id)
-    before = {n: len(desk.person_history(n)) for n in (mother, colleague)}
-    with pytest.raises(RuleViolation, match="MAT-3: the allowance is an insured woman's benefit"):
-        desk.claim_maternity(id_number=colleague, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
-    with pytest.raises(RuleViolation, match="MAT-3: the delivery is an insured woman's benefit"):
-        desk.claim_maternity(id_number=colleague, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
-    for kind, papers in (("nursing-subsidy", {"spouse-discharge-record": "出院-9"}),
-                         ("male-subsidy", {"spouse-discharge-record": "出院-9", "spouse-unemployed": "承诺书"})):
-        with pytest.raises(RuleViolation, match=f"MAT-3: the {kind} is an insured man's benefit"):
-            desk.claim_maternity(id_number=mother, kind=kind, birth=D(2025, 2, 10), on=D(2025, 3, 1), operator=OP,
-                                   documents={"form": "申报表-2", "card": "社保卡", **papers})
-    assert {n: len(desk.person_history(n)) for n in (mother, colleague)} == before
+    mat_3_e48_the_allowance_is_a_womans_and_the_subsidies_a_mans(desk, make_code, make_id)
 
 
 def test_mat_3_e48_one_delivery_gives_one_allowance_an_overlapping_leave_is_refused(desk, make_code, make_id):
-    _, mother, _ = mother_and_colleague(desk, make_code, make_id)
-    desk.claim_maternity(id_number=mother, kind="allowance", birth=D(2024, 12, 1), on=D(2025, 3, 1), operator=OP,
-                           documents=ALLOWANCE_DOCUMENTS)
-    before = len(desk.person_history(mother))
-    with pytest.raises(RuleViolation, match="MAT-3: an allowance for the birth of 2024-12-01 already pays the leave "
-                                            "2024-12-01..2025-05-07"):
-        desk.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 22), on=D(2025, 3, 1),
-                               operator=OP, documents=ALLOWANCE_DOCUMENTS)  # 83 days later
-    assert len(desk.person_history(mother)) == before
+    mat_3_e48_one_delivery_gives_one_allowance_an_overlapping_leave_is_refused(desk, make_code, make_id)
 
 
 def test_mat_3_a_reversed_allowance_no_longer_blocks_a_claim_for_its_leave(desk, make_code, make_id):
-    _, mother, _ = mother_and_colleague(desk, make_code, make_id)
-    desk.claim_maternity(id_number=mother, kind="allowance", birth=D(2024, 12, 1), on=D(2025, 3, 1), operator=OP,
-                           documents=ALLOWANCE_DOCUMENTS)
-    paid = next(e for e in desk.person_history(mother) if type(e).__name__ == "BenefitPaid")
-    desk.correct_person(id_number=mother, seq=paid.originator_version, reason="wrong birth date", on=D(2025, 3, 2),
-                          operator=OP)
-    claim, _ = desk.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 5), on=D(2025, 3, 3),
-                                      operator=OP, documents=ALLOWANCE_DOCUMENTS)
-    assert claim.payments[0][0] == "allowance"
+    mat_3_a_reversed_allowance_no_longer_blocks_a_claim_for_its_leave(desk, make_code, make_id)
 
 
 def test_mat_4_mat_5_e47_below_the_minimum_months_the_delivery_is_still_paid_only_the_allowance_is_not(
         desk, make_code, make_id):
-    _, mother, _ = mother_and_colleague(desk, make_code, make_id, skip=("2024-05",))
-    with pytest.raises(RuleViolation, match="MAT-5: 9 continuous months, 12 required"):
-        desk.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
-    claim, average = desk.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10),
-                                            on=D(2025, 3, 1), operator=OP, documents=ALLOWANCE_DOCUMENTS)
-    assert (claim.payments, average) == ([("delivery-package", Decimal("3000.00"), "2025-02")], None)
+    mat_4_mat_5_e47_below_the_minimum_months_the_delivery_is_still_paid_only_the_allowance_is_not(
+        desk, make_code, make_id)
 
 
 def test_mat_4_e50_a_delivery_elsewhere_in_ningxia_without_signing_pays_half_the_package(desk, make_code, make_id):
-    _, mother, _ = mother_and_colleague(desk, make_code, make_id)
-    claim, _ = desk.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                                      operator=OP, documents=ALLOWANCE_DOCUMENTS, elsewhere_unsigned=True)
-    assert claim.payments == [("delivery-package", Decimal("1500.00"), "2025-02")]
-    allowance, _ = desk.claim_maternity(id_number=mother, kind="allowance", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                                          operator=OP, documents=ALLOWANCE_DOCUMENTS, leave_days=173)
-    assert allowance.payments == [("allowance", Decimal("43250.00"), "2025-02-10+173d")]  # no package inside
-    with pytest.raises(RuleViolation, match="MAT-3: the delivery-package for the birth of 2025-02-10 is paid already"):
-        desk.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 2),
-                               operator=OP, documents=ALLOWANCE_DOCUMENTS)
+    mat_4_e50_a_delivery_elsewhere_in_ningxia_without_signing_pays_half_the_package(desk, make_code, make_id)
 
 
 def test_mat_4_e49_an_emergency_delivery_at_a_non_designated_hospital_needs_the_bill_list_and_record(
         desk, make_code, make_id):
-    _, mother, _ = mother_and_colleague(desk, make_code, make_id)
-    with pytest.raises(RuleViolation, match=r"MAT-3: an emergency delivery claim \(E49\) needs bill .*cost-list"):
-        desk.claim_maternity(id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1),
-                               operator=OP, documents=ALLOWANCE_DOCUMENTS, emergency=True)
-    claim, _ = desk.claim_maternity(
-        id_number=mother, kind="delivery", birth=D(2025, 2, 10), on=D(2025, 3, 1), operator=OP, emergency=True,
-        documents={"form": "申报表-3", "card": "社保卡", "bill": "票据-1", "cost-list": "清单-1", "medical-record": "病历-1"})
-    assert claim.payments == [("delivery-package", Decimal("3000.00"), "2025-02")]
+    mat_4_e49_an_emergency_delivery_at_a_non_designated_hospital_needs_the_bill_list_and_record(
+        desk, make_code, make_id)
 
 
 def test_mat_1_only_an_employee_paying_normally_within_family_planning_is_eligible(desk, make_code, make_id):

@@ -11,7 +11,7 @@ import pytest
 from ledger.audit.rules import check_reversible
 from ledger.contributions.events import StaffHired
 from ledger.contributions.staffing import check_hire, staff_change_month, staff_on
-from ledger.core.errors import RuleViolation
+from ledger.core.errors import BadInput, RuleViolation
 from ledger.core.events import EventReversed
 from ledger.core.month import Month
 from ledger.registration.employer_state import employer_state
@@ -30,7 +30,7 @@ from ledger.registration.rules import (
     registration_is_late,
     require_registered,
 )
-from tests.builders import POLICY, Facts
+from tests.builders import OP, POLICY, Facts
 
 D = datetime.date
 CODE = "91640100MA76A1B2C5"
@@ -69,6 +69,19 @@ def test_reg_2_a_registered_person_cannot_register_again():
 def test_reg_2_a_registration_dated_before_the_standing_one_is_refused():
     with pytest.raises(RuleViolation, match="REG-2: .* is registered from 2024-03-01: only a registration cancelled"):
         check_reregistration(a_person(on=D(2024, 3, 1)).view(), D(2024, 1, 1))
+
+
+def test_reg_2_gb_11643_a_sex_or_birth_disagreeing_with_the_id_number_or_a_date_before_birth_is_refused(desk):
+    """The maternity kinds (MAT-3) and retirement ages (RET-1) read the registered sex and birth: a handler called
+    from anywhere (a file, a script) refuses what the ID number contradicts, writing nothing."""
+    man, before = "640102199003070011", desk.ledger.event_count()
+    for fields, field in (({"sex": "F"}, "sex"), ({"sex": "M", "birth": D(1990, 3, 8)}, "birth"),
+                          ({"sex": "M", "on": D(1985, 1, 1)}, "on")):
+        with pytest.raises(BadInput, match=f"^{field}: "):
+            desk.register_person(id_number=man, name="马明", scheme="flexible", operator=OP,
+                                 **{"on": D(2024, 3, 1), **fields})
+    assert desk.ledger.event_count() == before
+    desk.register_person(id_number=man, name="马明", sex="M", scheme="flexible", on=D(2024, 3, 1), operator=OP)
 
 
 def test_reg_3_identity_changes_need_a_supporting_document():

@@ -10,7 +10,18 @@ import pytest
 from ledger.core.errors import BadInput, NotFound, RuleViolation
 from ledger.core.month import Month
 from ledger.intake import files
-from tests.builders import OP, declare, outlook, pay, pay_months
+from tests.builders import (
+    OP,
+    declare,
+    outlook,
+    pay,
+    ref_3_r18_the_refund_and_the_cancellation_are_recorded_together,
+    res_2_r9_a_widow_with_employee_insurance_is_not_flagged,
+    res_2_r9_every_group_can_be_flagged_and_its_share_comes_from_policy,
+    res_7_a_lapsed_year_then_a_payment_inside_the_window_still_waits_three_months,
+    res_7_newborns_special_groups_and_a_person_from_employee_insurance_with_no_gap_do_not_wait,
+    res_7_two_lapsed_years_before_a_window_payment_wait_four_months_and_a_year_paid_back_one_less,
+)
 
 D = datetime.date
 
@@ -92,28 +103,11 @@ def test_res_2_res_3_a_hardship_flag_has_its_personal_part_paid_by_assistance(de
 
 
 def test_res_2_r9_every_group_can_be_flagged_and_its_share_comes_from_policy(desk, make_id):
-    from ledger.resident.rules import HARDSHIP_GROUPS
-
-    assert [g.name for g in HARDSHIP_GROUPS] == [
-        "城乡特困供养人员", "二级以上重残人员", "三级中度残疾人员", "无城镇职工基本医疗保险的离休干部遗孀", "重点优抚对象",
-        "高龄低收入老年人", "农村建档立卡贫困人口", "防止返贫监测对象", "低保对象", "孤儿"]
-    for group in HARDSHIP_GROUPS:
-        number = resident(desk, make_id)
-        desk.flag_hardship(id_number=number, kind=group.kind, body="民政", on=D(2023, 8, 1), operator=OP)
-        share = desk.policy.decimal(group.share, D(2024, 1, 1))
-        assert desk.pay_resident(id_number=number, year=2024, on=D(2023, 10, 8), operator=OP)[3] == 400 * share
-    desk.set_policy_parameter(name="resident_assistance_share_moderate_disability", value="0.70",
-                                effective_from=D(2024, 1, 1), on=D(2024, 6, 1), operator=OP)
-    number = resident(desk, make_id)
-    desk.flag_hardship(id_number=number, kind="三级残疾", body="残联", on=D(2024, 8, 1), operator=OP)
-    assert desk.pay_resident(id_number=number, year=2025, on=D(2024, 10, 8), operator=OP)[3] == Decimal("280.00")
+    res_2_r9_every_group_can_be_flagged_and_its_share_comes_from_policy(desk, make_id)
 
 
 def test_res_2_r9_a_widow_with_employee_insurance_is_not_flagged(desk, make_id):
-    number = make_id(sex="F")
-    desk.register_person(id_number=number, name="马芳", sex="F", scheme="flexible", on=D(2024, 1, 5), operator=OP)
-    with pytest.raises(RuleViolation, match="RES-2: 离休干部遗孀 is a group for a widow without employee insurance"):
-        desk.flag_hardship(id_number=number, kind="离休干部遗孀", body="老干部局", on=D(2024, 2, 1), operator=OP)
+    res_2_r9_a_widow_with_employee_insurance_is_not_flagged(desk, make_id)
 
 
 # -- WAIT-8 (R7, R15) ---------------------------------------------------------------------------
@@ -191,49 +185,16 @@ def test_res_7_a_lapse_of_four_years_waits_at_least_six_months_and_special_group
 
 
 def test_res_7_a_lapsed_year_then_a_payment_inside_the_window_still_waits_three_months(desk, make_id):
-    number = resident(desk, make_id)
-    desk.pay_resident(id_number=number, year=2024, on=D(2023, 10, 1), operator=OP)  # 2025 lapses
-    desk.pay_resident(id_number=number, year=2026, on=D(2025, 10, 10), operator=OP)  # inside 2026's window
-    january, _ = outlook(desk, number, D(2026, 1, 2))
-    assert (january.pooled, january.pooled_from) == (False, D(2026, 4, 1))
-    assert january.reason == "RES-7: enrolled after 1 lapsed years, 3 months' wait"
-    assert outlook(desk, number, D(2026, 4, 1))[0].pooled is True
+    res_7_a_lapsed_year_then_a_payment_inside_the_window_still_waits_three_months(desk, make_id)
 
 
 def test_res_7_two_lapsed_years_before_a_window_payment_wait_four_months_and_a_year_paid_back_one_less(
         desk, make_id):
-    lapsed, paid_back = resident(desk, make_id), resident(desk, make_id)
-    for number in (lapsed, paid_back):
-        desk.pay_resident(id_number=number, year=2023, on=D(2022, 10, 1), operator=OP)  # 2024, 2025 lapse
-    desk.pay_resident(id_number=paid_back, year=2024, on=D(2025, 9, 20), operator=OP, back_pay=True)
-    for number in (lapsed, paid_back):
-        desk.pay_resident(id_number=number, year=2026, on=D(2025, 10, 10), operator=OP)
-    assert outlook(desk, lapsed, D(2026, 1, 2))[0].pooled_from == D(2026, 5, 1)
-    assert outlook(desk, paid_back, D(2026, 1, 2))[0].pooled_from == D(2026, 4, 1)
+    res_7_two_lapsed_years_before_a_window_payment_wait_four_months_and_a_year_paid_back_one_less(desk, make_id)
 
 
 def test_res_7_newborns_special_groups_and_a_person_from_employee_insurance_with_no_gap_do_not_wait(desk, make_id):
-    number = make_id()
-    desk.register_person(id_number=number, name="马红", sex="M", scheme="flexible", on=D(2024, 1, 5), operator=OP)
-    desk.assess_month(month=Month(2024, 1), operator=OP)
-    pay_months(desk, number, "2024-01", "2024-12", on=D(2024, 1, 10))
-    desk.switch_scheme(id_number=number, scheme="resident", on=D(2025, 1, 1), operator=OP)
-    desk.pay_resident(id_number=number, year=2025, on=D(2025, 1, 20), operator=OP)  # late, but no gap
-    allowed, _ = outlook(desk, number, D(2025, 1, 21))
-    assert (allowed.pooled, allowed.reason) == (True, "RES-7: from employee insurance (paid to 2024-12) with no gap, "
-                                                      "no wait")
-    gap = make_id()
-    desk.register_person(id_number=gap, name="马勇", sex="M", scheme="flexible", on=D(2024, 1, 5), operator=OP)
-    desk.assess_month(month=Month(2024, 1), operator=OP)
-    pay_months(desk, gap, "2024-01", "2024-06", on=D(2024, 1, 10))
-    desk.switch_scheme(id_number=gap, scheme="resident", on=D(2025, 1, 1), operator=OP)
-    desk.pay_resident(id_number=gap, year=2025, on=D(2025, 1, 20), operator=OP)  # July to December uncovered
-    assert outlook(desk, gap, D(2025, 1, 21))[0].reason == "RES-7: enrolled late on 2025-01-20, 3 months' wait"
-    poor = resident(desk, make_id)
-    desk.pay_resident(id_number=poor, year=2024, on=D(2023, 10, 1), operator=OP)
-    desk.flag_hardship(id_number=poor, kind="低保", body="民政", on=D(2025, 9, 1), operator=OP)
-    desk.pay_resident(id_number=poor, year=2026, on=D(2025, 10, 10), operator=OP)
-    assert outlook(desk, poor, D(2026, 1, 2))[0].reason.startswith("RES-7: special group (低保)")
+    res_7_newborns_special_groups_and_a_person_from_employee_insurance_with_no_gap_do_not_wait(desk, make_id)
 
 
 # -- RES-4 --------------------------------------------------------------------------------------
@@ -319,25 +280,7 @@ def test_ref_3_a_paid_next_year_is_refunded_in_full_before_it_starts_and_not_aft
 
 
 def test_ref_3_r18_the_refund_and_the_cancellation_are_recorded_together(desk, make_id):
-    abroad, moving, employed = (resident(desk, make_id) for _ in range(3))
-    for number in (abroad, moving, employed):
-        desk.pay_resident(id_number=number, year=2025, on=D(2024, 10, 1), operator=OP)
-    with pytest.raises(RuleViolation, match="REG-5: a cancellation for abroad needs --document settled-abroad"):
-        desk.request_refund(id_number=abroad, reason="abroad", on=D(2024, 12, 20), operator=OP)
-    with pytest.raises(RuleViolation, match="REF-3: a refund for out-of-province needs --document hukou-moved-out"):
-        desk.request_refund(id_number=moving, reason="out-of-province", on=D(2024, 12, 20), operator=OP)
-    assert [len(desk.person_history(n)) for n in (abroad, moving)] == [2, 2]  # nothing written
-    desk.request_refund(id_number=abroad, reason="abroad", on=D(2024, 12, 20), operator=OP,
-                          documents=["settled-abroad:定居证明-3"])
-    desk.request_refund(id_number=moving, reason="out-of-province", on=D(2024, 12, 20), operator=OP,
-                          documents=["hukou-moved-out:迁移证-9"])
-    desk.request_refund(id_number=employed, reason="to-employee", on=D(2024, 12, 20), operator=OP)
-    kinds = {n: [type(e).__name__ for e in desk.person_history(n)][2:] for n in (abroad, moving, employed)}
-    assert kinds == {abroad: ["ResidentRefunded", "PersonCancelled"], moving: ["ResidentRefunded", "PersonCancelled"],
-                     employed: ["ResidentRefunded", "SchemeSwitched"]}
-    cancelled = {n: desk.state(n, D(2024, 12, 20)) for n in (abroad, moving, employed)}
-    assert [(c.registered, c.cancelled_reason, c.scheme) for c in cancelled.values()] == [
-        (False, "abroad", "resident"), (False, "left", "resident"), (True, None, "employee")]
+    ref_3_r18_the_refund_and_the_cancellation_are_recorded_together(desk, make_id)
 
 
 def test_res_7_a_payment_for_2025_made_in_the_autumn_2024_window_after_a_lapse_waits_by_2025s_rule(desk, make_id):

@@ -1,5 +1,6 @@
 """The auditor's HTML timeline (`yibao timeline IDNO --html FILE`, AUD-1, AUD-2): written through the real entry
-point, then opened in Debian's headless Chromium, which must find the month grid's states, the reversed event
+point, then opened in Debian's headless Chromium, which must find the month grid's states (every state, over three
+persons whose histories take them all: tests/test_timeline_grid.py), the reversed event
 struck through and naming its reversal, the voucher's three signatures, the ID number masked, and a page that
 prints. Without a `chromium` the browser tests are skipped with the reason, unless YIBAO_REQUIRE_BROWSER=1 (CI
 installs the package: .ci/run). A screenshot is kept in $YIBAO_ARTEFACTS when that is set."""
@@ -15,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from projections.grid import MARKS
 from projections.privacy import mask_id
-from tests.builders import approved
+from tests.builders import approved, lives
 
 REQUIRE_BROWSER = os.environ.get("YIBAO_REQUIRE_BROWSER") == "1"
 HOSTILE = "<script>alert('x')</script> & \"quoted\""
@@ -113,6 +115,9 @@ class Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.cells: dict[str, str] = {}
+        self.marks: dict[str, str] = {}
+        self.legend: list[str] = []
+        self.cell: str | None = None
         self.rows: dict[str, dict] = {}
         self.row: dict | None = None
         self.struck = False
@@ -121,18 +126,26 @@ class Page(HTMLParser):
         attributes = dict(attrs)
         if tag == "td" and "data-month" in attributes:
             self.cells[attributes["data-month"]] = attributes["data-state"]
+            self.cell = attributes["data-month"]
+            self.marks[self.cell] = ""
+        if tag == "span" and "data-state" in attributes:
+            self.legend.append(attributes["data-state"])
         if tag == "tr" and attributes.get("id", "").startswith("event-"):
             self.row = self.rows[attributes["id"]] = {**attributes, "text": "", "struck": ""}
         if tag == "del":
             self.struck = True
 
     def handle_endtag(self, tag):
+        if tag == "td":
+            self.cell = None
         if tag == "tr":
             self.row = None
         if tag == "del":
             self.struck = False
 
     def handle_data(self, data):
+        if self.cell is not None:
+            self.marks[self.cell] += data
         if self.row is not None:
             self.row["text"] += data
             if self.struck:
@@ -140,7 +153,7 @@ class Page(HTMLParser):
 
 
 def test_aud_2_the_page_in_headless_chromium_shows_the_grid_the_reversal_and_the_signatures(yibao, person,
-                                                                                              tmp_path):
+                                                                                              tmp_path, monkeypatch):
     number, seq = person
     path = tmp_path / "timeline.html"
     write_page(yibao, number, path)
@@ -154,9 +167,15 @@ def test_aud_2_the_page_in_headless_chromium_shows_the_grid_the_reversal_and_the
     assert changed["data-reversed-by"] == str(seq + 1) and f"reversed by #{seq + 1}" in changed["text"]
     reversal = page.rows[f"event-{seq + 1}"]
     assert reversal["data-type"] == "EventReversed" and reversal["class"] == "standing"
-    assert re.search(r"经办 tester\d*.*复核 reviewer01.*审批 approver01", reversal["text"], re.S)
+    assert re.search(r"handler tester\d*.*reviewer reviewer01.*approver approver01", reversal["text"], re.S)
     assert mask_id(number) in dom and number not in dom
     assert "<script>alert" not in dom  # the hostile reason stayed text
+    monkeypatch.setenv("YIBAO_LANG", "zh_CN")  # the page in the reader's language: the signatures said in Chinese
+    chinese = tmp_path / "timeline-zh.html"
+    assert yibao("timeline", number, "--html", str(chinese)).exit_code == 0
+    page = Page()
+    page.feed(browse(chinese, "--dump-dom").stdout)
+    assert re.search(r"经办 tester\d*.*复核 reviewer01.*审批 approver01", page.rows[f"event-{seq + 1}"]["text"], re.S)
 
 
 def test_aud_2_the_page_prints_to_pdf_and_a_screenshot_is_kept(yibao, person, tmp_path):
@@ -171,3 +190,25 @@ def test_aud_2_the_page_prints_to_pdf_and_a_screenshot_is_kept(yibao, person, tm
     shot = folder / "timeline.png"
     browse(path, f"--screenshot={shot}", "--window-size=1000,1400")
     assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_page_in_headless_chromium_gives_every_month_its_state_mark_and_legend(yibao, make_id, make_code,
+                                                                                   tmp_path):
+    """Three persons whose months take every state between them (paid, back-paid, trued-up, deferred, assessed,
+    cancelled, waiting, interrupted, transferred-in, retired, ended, resident cover, uncovered, none)."""
+    for kind, (number, on, years) in lives(yibao, make_id, make_code, tmp_path).items():
+        path = tmp_path / f"timeline-{kind}.html"
+        write_page(yibao, number, path, "--on", on)
+        page = Page()
+        page.feed(browse(path, "--dump-dom").stdout)
+        expected = {f"{year}-{number:02d}": state or "" for year, row in years.items()
+                    for number, state in enumerate(row, 1)}
+        assert page.cells == expected, kind
+        assert page.marks == {month: MARKS[state] if state else "" for month, state in expected.items()}, kind
+        assert sorted(page.legend) == sorted({state for state in expected.values() if state}), kind
+        if kind == "flexible":
+            folder = Path(os.environ.get("YIBAO_ARTEFACTS") or tmp_path)
+            folder.mkdir(parents=True, exist_ok=True)
+            shot = folder / "timeline-grid.png"
+            browse(path, f"--screenshot={shot}", "--window-size=1000,700")
+            assert shot.read_bytes().startswith(b"\x89PNG")

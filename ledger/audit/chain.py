@@ -19,6 +19,8 @@ import struct
 import uuid
 from dataclasses import dataclass
 
+from ledger.core.i18n import _, term
+
 GENESIS = bytes(32)  # the link before the first event of the log, and before the first event of each stream
 LEAF_FORMAT = b"yibao-event/1\x00"
 
@@ -65,14 +67,20 @@ class Break:
     notification_id: int
     stream_id: str | None
     version: int | None
-    kind: str  # "edited", "deleted", "inserted" or "reordered"
+    kind: str  # "edited", "deleted", "inserted", "reordered" or "rewritten"
     detail: str
+    """In English, as the JSON document keeps it (DESIGN.md)."""
+    shown: str = ""
+    """The detail in the reader's language, when it was said in one."""
 
     def __str__(self) -> str:
-        where = f"notification {self.notification_id}"
         if self.stream_id is not None:
-            where += f" (stream {self.stream_id}, version {self.version})"
-        return f"the log is broken at {where}: {self.kind}: {self.detail}"
+            return _("the log is broken at notification {notification_id} (stream {stream}, version {version}): "
+                     "{kind}: {detail}").format(notification_id=self.notification_id, stream=self.stream_id,
+                                                version=self.version, kind=term(self.kind),
+                                                detail=self.shown or self.detail)
+        return _("the log is broken at notification {notification_id}: {kind}: {detail}").format(
+            notification_id=self.notification_id, kind=term(self.kind), detail=self.shown or self.detail)
 
     def as_json(self) -> dict:
         return {"notification_id": self.notification_id, "stream_id": self.stream_id, "version": self.version,

@@ -33,6 +33,7 @@ from ledger.contributions import handlers as contributions
 from ledger.contributions.events import ContributionReassessed
 from ledger.core.errors import RuleViolation
 from ledger.core.events import EventReversed
+from ledger.core.i18n import _, event_name
 from ledger.intake.files import WageRow
 from ledger.maternity import handlers as maternity
 from ledger.medical import handlers as medical
@@ -84,7 +85,7 @@ def remove_operator(uow, *, name: str, reason: str, on: datetime.date, operator:
 def _roster(uow) -> Roster:
     roster = uow.get(Roster.ID)
     if roster is None:
-        raise RuleViolation("AUD-1", "the ledger has no operators yet: run `yibao init --admin NAME` first")
+        raise RuleViolation("AUD-1", _("the ledger has no operators yet: run `yibao init --admin NAME` first"))
     return roster
 
 
@@ -184,6 +185,13 @@ def describe(facts: list[Any]) -> str:
     return ", ".join(f"{name}" + (f" x{count}" if count > 1 else "") for name, count in kinds.items())
 
 
+def described(summary: str) -> str:
+    """A stored summary of `describe` as a person reads it: each kind of fact by its name in the reader's
+    language (the summary itself stays as stored)."""
+    return ", ".join(event_name(name) + (f" x{count}" if count else "")
+                     for name, _x, count in (part.partition(" x") for part in summary.split(", ") if part))
+
+
 def _documents(fields: dict[str, Any]) -> list[str]:
     documents = fields.get("documents") or []
     return [f"{k}:{v}" for k, v in documents.items()] if isinstance(documents, dict) else list(documents)
@@ -192,7 +200,7 @@ def _documents(fields: dict[str, Any]) -> list[str]:
 def _voucher(uow, code: str) -> Voucher:
     stream = uow.get(Voucher.id_for(code))
     if stream is None:
-        raise RuleViolation("AUD-1", f"there is no voucher {code}")
+        raise RuleViolation("AUD-1", _("there is no voucher {code}").format(code=code))
     return stream
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from ledger.audit.chain import leaf_data
 from ledger.audit.merkle import leaf_hash, root_from_path
 from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.i18n import _
 
 DIGEST_PREFIX = "yibao-digest:v1"
 PROOF_FORMAT = "yibao-proof/1"
@@ -55,11 +56,11 @@ class Digest:
             try:
                 text = str(json.loads(text)["token"])
             except (ValueError, KeyError, TypeError):
-                raise BadInput(field, "not a digest: a JSON digest holds its token under \"token\"") from None
+                raise BadInput(field, _("not a digest: a JSON digest holds its token under \"token\"")) from None
         found = _TOKEN.match(text)
         if not found:
-            raise BadInput(field, f"{text[:80]!r} is not a digest (yibao-digest:v1:<size>:<last notification id>:"
-                                  "<root>:<head>:<time>)")
+            raise BadInput(field, _("{text!r} is not a digest (yibao-digest:v1:<size>:<last notification id>:"
+                                    "<root>:<head>:<time>)").format(text=text[:80]))
         size, last, root, head, at = found.groups()
         moment = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
         return cls(int(size), int(last), bytes.fromhex(root), bytes.fromhex(head), moment)
@@ -139,6 +140,6 @@ def _hash(value: Any) -> bytes:
 def require_inclusion(proof: dict[str, Any], digest: Digest) -> None:
     """AUD-2: a proof that does not lead to the kept digest proves nothing; it is refused."""
     if not check_inclusion(proof, digest):
-        raise RuleViolation("AUD-2", f"the proof does not show its event in the log under the digest taken "
-                                     f"{digest.at.isoformat()} (size {digest.size}): the proof is not for this "
-                                     "digest, or the log or the proof was altered")
+        raise RuleViolation("AUD-2", _("the proof does not show its event in the log under the digest taken {at} "
+                                       "(size {size}): the proof is not for this digest, or the log or the proof was "
+                                       "altered").format(at=digest.at.isoformat(), size=digest.size))

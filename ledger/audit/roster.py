@@ -15,6 +15,7 @@ from ledger.audit.reveals import REVEALERS, DataRevealed, RevealsOpened
 from ledger.audit.vouchers import VoucherApproved, VoucherRejected, VoucherReviewed
 from ledger.core.errors import RuleViolation
 from ledger.core.events import LedgerCreated, LedgerEvent, Stream
+from ledger.core.i18n import _, event_name, term
 
 ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
 """经办 (records business facts, proposes vouchers), 复核 (reviews a voucher), 审批 (approves it), 审计 (reads,
@@ -64,7 +65,10 @@ def roles_of(facts: list[Any]) -> dict[str, frozenset[str]]:
 def check_roles(roles: list[str]) -> list[str]:
     unknown = [r for r in roles if r not in ROLES]
     if not roles or unknown:
-        raise RuleViolation("AUD-1", f"roles must be among {', '.join(ROLES)} (got {', '.join(roles) or 'none'})")
+        if not roles:
+            raise RuleViolation("AUD-1", _("roles must be among {roles} (got none)").format(roles=", ".join(ROLES)))
+        raise RuleViolation("AUD-1", _("roles must be among {roles} (got {given})").format(
+            roles=", ".join(ROLES), given=", ".join(roles)))
     return sorted(set(roles))
 
 
@@ -92,24 +96,35 @@ def authorise(in_office: dict[str, frozenset[str]], facts: list[Any]) -> None:
         if isinstance(fact, RosterOpened) and not in_office:
             in_office = {fact.admin: frozenset({"admin"})}
             continue
-        check_may_act(in_office, fact.operator, role_needed(fact), f"record {type(fact).__name__}")
+        check_may_act(in_office, fact.operator, role_needed(fact), type(fact).__name__)
 
 
-def check_may_act(in_office: dict[str, frozenset[str]], operator: str, roles: tuple[str, ...], what: str) -> None:
-    """AUD-1: the operator is in office and holds one of the roles the act needs."""
+def check_may_act(in_office: dict[str, frozenset[str]], operator: str, roles: tuple[str, ...], event: str) -> None:
+    """AUD-1: the operator is in office and holds one of the roles that may record the event (its class name)."""
     if not in_office:
-        raise RuleViolation("AUD-1", "the ledger has no operators yet: run `yibao init --admin NAME` first")
+        raise RuleViolation("AUD-1", _("the ledger has no operators yet: run `yibao init --admin NAME` first"))
     if operator not in in_office:
-        raise RuleViolation("AUD-1", f"{operator!r} is not an operator of this ledger (an admin adds one with "
-                                     "`yibao operator add`)")
+        raise RuleViolation("AUD-1", _("{operator!r} is not an operator of this ledger (an admin adds one with "
+                                       "`yibao operator add`)").format(operator=operator))
     if not in_office[operator] & set(roles):
-        held = ", ".join(sorted(in_office[operator]))
-        raise RuleViolation("AUD-1", f"{operator} ({held}) may not {what}: it needs the {' or '.join(roles)} role")
+        held = ", ".join(term(role) for role in sorted(in_office[operator]))
+        needed = alternatives([term(role) for role in roles])
+        raise RuleViolation("AUD-1", _("{operator} ({held}) may not record {event}: it needs the {roles} role").format(
+            operator=operator, held=held, event=event_name(event), roles=needed))
 
 
 def check_removal(in_office: dict[str, frozenset[str]], name: str) -> None:
     if name not in in_office:
-        raise RuleViolation("AUD-1", f"{name!r} is not an operator of this ledger")
+        raise RuleViolation("AUD-1", _("{name!r} is not an operator of this ledger").format(name=name))
     admins = [n for n, roles in in_office.items() if "admin" in roles]
     if admins == [name]:
-        raise RuleViolation("AUD-1", f"{name} is the last administrator: add another before removing them")
+        raise RuleViolation("AUD-1", _("{name} is the last administrator: add another before removing them").format(
+            name=name))
+
+
+def alternatives(items: list[str]) -> str:
+    """`a or b or c`, in the reader's language."""
+    said = items[0]
+    for item in items[1:]:
+        said = _("{first} or {second}").format(first=said, second=item)
+    return said

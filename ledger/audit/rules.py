@@ -5,6 +5,7 @@ from __future__ import annotations
 from ledger.core.errors import RuleViolation
 from ledger.core.events import EventReversed, LedgerEvent
 from ledger.core.history import reversals
+from ledger.core.i18n import _
 
 
 def check_reversible(events: list[LedgerEvent], seq: int) -> None:
@@ -12,9 +13,11 @@ def check_reversible(events: list[LedgerEvent], seq: int) -> None:
     by_seq = {e.originator_version: e for e in events}
     target = by_seq.get(seq)
     if target is None:
-        raise RuleViolation("AUD-2", f"there is no event {seq} to correct (last is {len(events)})")
+        raise RuleViolation("AUD-2", _("there is no event {seq} to correct (last is {last})").format(
+            seq=seq, last=len(events)))
     if isinstance(target, EventReversed):
-        raise RuleViolation("AUD-2", f"event {seq} is itself a correction; record a new fact instead")
+        raise RuleViolation("AUD-2", _("event {seq} is itself a correction; record a new fact instead").format(seq=seq))
     reversed_by = reversals(events)
     if seq in reversed_by:
-        raise RuleViolation("AUD-2", f"event {seq} was already reversed by event {reversed_by[seq]}")
+        raise RuleViolation("AUD-2", _("event {seq} was already reversed by event {by}").format(
+            seq=seq, by=reversed_by[seq]))

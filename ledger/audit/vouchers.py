@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from ledger.core.errors import RuleViolation
 from ledger.core.events import LedgerCreated, LedgerEvent, Stream
+from ledger.core.i18n import _, term
 
 STAGES = ("proposed", "reviewed", "approved", "rejected")
 
@@ -111,19 +112,24 @@ def next_step(state: VoucherState, operator: str) -> str:
     """AUD-1: a proposed voucher is reviewed next, a reviewed one approved; never by someone who already signed
     it, so handler, reviewer and approver are three people. Returns the step ("review" or "approve")."""
     if state.stage in ("approved", "rejected"):
-        raise RuleViolation("AUD-1", f"voucher {state.code} is already {state.stage}")
+        raise RuleViolation("AUD-1", _("voucher {code} is already {stage}").format(code=state.code,
+                                                                                   stage=term(state.stage)))
     signed = {"handler": state.handler, "reviewer": state.reviewer}
     for role, name in signed.items():
+        if name == operator and state.stage == "proposed":
+            raise RuleViolation("AUD-1", _("{operator} is the {role} of voucher {code}: another person must review it")
+                                .format(operator=operator, role=term(role), code=state.code))
         if name == operator:
-            raise RuleViolation("AUD-1", f"{operator} is the {role} of voucher {state.code}: another person must "
-                                         f"{'review' if state.stage == 'proposed' else 'approve'} it")
+            raise RuleViolation("AUD-1", _("{operator} is the {role} of voucher {code}: another person must approve "
+                                           "it").format(operator=operator, role=term(role), code=state.code))
     return "review" if state.stage == "proposed" else "approve"
 
 
 def check_rejection(state: VoucherState, operator: str) -> None:
     """AUD-1: a voucher still open may be rejected by anyone but its handler."""
     if state.stage in ("approved", "rejected"):
-        raise RuleViolation("AUD-1", f"voucher {state.code} is already {state.stage}")
+        raise RuleViolation("AUD-1", _("voucher {code} is already {stage}").format(code=state.code,
+                                                                                   stage=term(state.stage)))
     if operator == state.handler:
-        raise RuleViolation("AUD-1", f"{operator} is the handler of voucher {state.code}: a reviewer or approver "
-                                     "rejects it")
+        raise RuleViolation("AUD-1", _("{operator} is the handler of voucher {code}: a reviewer or approver "
+                                       "rejects it").format(operator=operator, code=state.code))

@@ -11,6 +11,7 @@ from ledger.benefits.events import AccountSpent, TransferredIn, TransferredOut
 from ledger.benefits.retirement import benefits_start
 from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import N_, _, reworded
 from ledger.core.money import ZERO, round_fen
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
@@ -55,9 +56,11 @@ def _movements(view: View, until: datetime.date) -> list[Movement]:
             if event.account:
                 found.append(Movement(event.discharged or event.on, "settled", -event.account, event.institution_name))
         elif isinstance(event, TransferredIn) and event.balance:
-            found.append(Movement(event.on, "transfer-in", event.balance, f"from {event.from_region}"))
+            found.append(Movement(event.on, "transfer-in", event.balance,
+                                  N_("from {region}").format(region=event.from_region)))
         elif isinstance(event, TransferredOut) and event.balance:
-            found.append(Movement(event.on, "transfer-out", -event.balance, f"to {event.to_region}"))
+            found.append(Movement(event.on, "transfer-out", -event.balance,
+                                  N_("to {region}").format(region=event.to_region)))
         elif isinstance(event, AccountSpent):
             found.append(Movement(event.on, "spent", -event.amount, event.facility or ""))
     return sorted((m for m in found if m.on <= until), key=lambda m: (m.on, m.amount < 0))
@@ -81,7 +84,8 @@ def _retired_credits(view: View, until: datetime.date) -> list[Movement]:
     credits, month = [], start
     while month.first_day <= until:
         credits.append(Movement(month.first_day, "credit",
-                                view.policy.decimal("retired_account_credit", month.first_day), f"{month} retired"))
+                                view.policy.decimal("retired_account_credit", month.first_day),
+                                N_("{month} retired").format(month=month)))
         month += 1
     return credits
 
@@ -128,11 +132,12 @@ def horizon(view: View, on: datetime.date) -> datetime.date:
 def check_spending(moves: list[Movement], amount: Decimal, usable: bool, reason: str, on: datetime.date) -> None:
     """ACC-3: only from a usable account, and never beyond the balance of that day and every later one."""
     if not usable:
-        raise RuleViolation(reason.split(":")[0], f"the account cannot be used on {on} ({reason})")
+        raise RuleViolation(reason.split(":")[0], _("the account cannot be used on {on} ({reason})").format(
+            on=on, reason=reworded(reason)))
     available = spendable(moves, on)
     if amount > available:
-        raise RuleViolation("ACC-3", f"{available} may be spent on {on} (the balance then and after), less than "
-                                     f"{amount}")
+        raise RuleViolation("ACC-3", _("{available} may be spent on {on} (the balance then and after), less than "
+                                       "{amount}").format(available=available, on=on, amount=amount))
 
 
 def refuse_overdraft(view: View, seq: int) -> None:
@@ -141,5 +146,5 @@ def refuse_overdraft(view: View, seq: int) -> None:
     for move in movements(view, horizon(view, datetime.date.min)):
         running += move.amount
         if running < 0:
-            raise RuleViolation("ACC-3", f"reversing event {seq} would leave the account at {running} on "
-                                         f"{move.on}; reverse the spending first")
+            raise RuleViolation("ACC-3", _("reversing event {seq} would leave the account at {balance} on {on}; "
+                                           "reverse the spending first").format(seq=seq, balance=running, on=move.on))

@@ -13,6 +13,7 @@ from ledger.benefits.coverage import Coverage, counts, coverage
 from ledger.benefits.interruption import interrupted_from
 from ledger.benefits.retirement import benefits_start, shortfall_left
 from ledger.contributions.months import table
+from ledger.core.i18n import N_
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.registration.person_state import state_on
@@ -36,8 +37,9 @@ def eligibility(view: View, on: datetime.date) -> Eligibility:
 def _eligibility(view: View, on: datetime.date) -> Eligibility:
     state = state_on(view, on)
     if not state.registered:
-        why = f"REG-5: registration ended ({state.cancelled_reason}) on {state.cancelled_on}" if state.cancelled_on \
-            else f"REG-2: not registered on {on}"
+        why = N_("REG-5: registration ended ({reason}) on {on}").format(
+            reason=state.cancelled_reason, on=state.cancelled_on) if state.cancelled_on \
+            else N_("REG-2: not registered on {on}").format(on=on)
         return Eligibility(False, False, None, why)
     if state.scheme == "retired":
         return _retired(view, on)
@@ -47,11 +49,12 @@ def _eligibility(view: View, on: datetime.date) -> Eligibility:
         return Eligibility(False, covered, since, why, "resident" if covered else None)
     employee = _employee(months, on) if state.scheme == "employee" else _flexible(view, months, on)
     if employee.pooled:
-        suffix = "; WAIT-9: employee benefits first" if covered else ""
-        return replace(employee, reason=employee.reason + suffix, scheme="employee")
+        reason = N_("{reason}; WAIT-9: employee benefits first").format(reason=employee.reason) if covered \
+            else employee.reason
+        return replace(employee, reason=reason, scheme="employee")
     if covered:
         return replace(employee, pooled=True, pooled_from=since, scheme="resident",
-                       reason=f"WAIT-9: resident benefits apply while {employee.reason}")
+                       reason=N_("WAIT-9: resident benefits apply while {reason}").format(reason=employee.reason))
     return employee
 
 
@@ -60,10 +63,12 @@ def _retired(view: View, on: datetime.date) -> Eligibility:
     if start is None or start.first_day > on:
         left = shortfall_left(view, on)
         if left:
-            return Eligibility(False, False, None, f"RET-1: {left} months short; benefits start the month after "
-                                                   "the shortfall is back-paid")
-        return Eligibility(False, False, start.first_day if start else None, f"RET-1: benefits start {start}")
-    return Eligibility(True, True, start.first_day, f"RET-1: retired, benefits since {start}", "employee")
+            return Eligibility(False, False, None, N_("RET-1: {months} months short; benefits start the month "
+                                                      "after the shortfall is back-paid").format(months=left))
+        return Eligibility(False, False, start.first_day if start else None,
+                           N_("RET-1: benefits start {month}").format(month=start))
+    return Eligibility(True, True, start.first_day, N_("RET-1: retired, benefits since {month}").format(month=start),
+                       "employee")
 
 
 def _employee(months: Coverage, on: datetime.date) -> Eligibility:
@@ -73,15 +78,15 @@ def _employee(months: Coverage, on: datetime.date) -> Eligibility:
     if not months.covered_on(current, on):
         last = months.last_covered_before(current, on)
         if last is None:
-            return Eligibility(False, False, None, "WAIT-1: no paid month yet")
-        return Eligibility(False, False, None, f"WAIT-3: contributions stopped from {last + 1}")
+            return Eligibility(False, False, None, N_("WAIT-1: no paid month yet"))
+        return Eligibility(False, False, None, N_("WAIT-3: contributions stopped from {month}").format(month=last + 1))
     first_paid = months.first_counting_from(months.run_from(current, on))
     if first_paid is None or first_paid > current:
-        return Eligibility(False, False, None, "WAIT-1: no paid month yet")
+        return Eligibility(False, False, None, N_("WAIT-1: no paid month yet"))
     pooled_from = (first_paid + 1).first_day
-    reason = "WAIT-7: deferred by the employer, benefits continue" \
+    reason = N_("WAIT-7: deferred by the employer, benefits continue") \
         if months.months[current].deferred_under(months.deferrals) \
-        else f"WAIT-1: first paid month {first_paid}, pooled from the month after"
+        else N_("WAIT-1: first paid month {month}, pooled from the month after").format(month=first_paid)
     return Eligibility(True, pooled_from <= on, pooled_from, reason)
 
 
@@ -91,18 +96,23 @@ def _flexible(view: View, months: Coverage, on: datetime.date) -> Eligibility:
     interrupted = interrupted_from(view, on)
     if not counts(months.months.get(current)) or (interrupted is not None and interrupted <= current):
         if months.last_counting_before(current + 1) is None:
-            return Eligibility(False, False, None, f"WAIT-2: no paid month yet; {waiting} months to wait")
+            return Eligibility(False, False, None, N_("WAIT-2: no paid month yet; {waiting} months to wait").format(
+                waiting=waiting))
         before = months.last_counting_before(current)
         stopped = interrupted or (before + 1 if before is not None else current)
-        return Eligibility(True, False, None, f"WAIT-4: payment interrupted from {stopped}; the account stays usable")
+        return Eligibility(True, False, None, N_("WAIT-4: payment interrupted from {month}; the account stays "
+                                                 "usable").format(month=stopped))
     start = months.counting_run_from(current)
     resumed = months.last_counting_before(start) is not None
     paid = start.months_until(current) + 1
     pooled_from = (start + waiting).first_day
-    rule = "WAIT-5: resumed" if resumed else "WAIT-2"
     if paid > waiting:
-        return Eligibility(True, True, pooled_from, f"{rule}: {paid} months paid since {start}, pooled from {start + waiting}")
-    return Eligibility(True, False, pooled_from, f"{rule}: {paid} of {waiting} months paid")
+        said = N_("WAIT-5: resumed: {paid} months paid since {start}, pooled from {month}") if resumed \
+            else N_("WAIT-2: {paid} months paid since {start}, pooled from {month}")
+        return Eligibility(True, True, pooled_from, said.format(paid=paid, start=start, month=start + waiting))
+    said = N_("WAIT-5: resumed: {paid} of {waiting} months paid") if resumed \
+        else N_("WAIT-2: {paid} of {waiting} months paid")
+    return Eligibility(True, False, pooled_from, said.format(paid=paid, waiting=waiting))
 
 
 @dataclass(frozen=True)

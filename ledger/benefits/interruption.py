@@ -7,6 +7,7 @@ import datetime
 from ledger.benefits.events import PaymentInterrupted, PaymentResumed
 from ledger.contributions.months import table
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _, term
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.registration.person_state import PersonState
@@ -32,16 +33,19 @@ def resumed_on(view: View, on: datetime.date) -> datetime.date | None:
 def check_interruption(view: View, state: PersonState, month: Month) -> None:
     """WAIT-4: a flexible person stops paying from `month`, the first month not paid."""
     if state.scheme != "flexible":
-        raise RuleViolation("WAIT-4", f"only a flexible person's payment is interrupted ({state.scheme})")
+        raise RuleViolation("WAIT-4", _("only a flexible person's payment is interrupted ({scheme})").format(
+            scheme=term(state.scheme)))
     already = interrupted_from(view, month.last_day)
     if already is not None:
-        raise RuleViolation("WAIT-4", f"payment is already interrupted from {already}")
+        raise RuleViolation("WAIT-4", _("payment is already interrupted from {month}").format(month=already))
     paid = [str(m) for m, pm in table(view).items() if m >= month and pm.paid]
     if paid:
-        raise RuleViolation("WAIT-4", f"{', '.join(paid)} already paid: the interruption starts later")
+        raise RuleViolation("WAIT-4", _("{months} already paid: the interruption starts later").format(
+            months=", ".join(paid)))
 
 
 def check_resumption(view: View, state: PersonState, on: datetime.date) -> None:
     """WAIT-5: only an interrupted person resumes; a new waiting period starts."""
     if interrupted_from(view, on) is None:
-        raise RuleViolation("WAIT-5", f"{state.id_number} is not interrupted on {on}")
+        raise RuleViolation("WAIT-5", _("{id_number} is not interrupted on {on}").format(id_number=state.id_number,
+                                                                                          on=on))

@@ -7,6 +7,7 @@ import datetime
 from ledger.benefits.events import Retired
 from ledger.contributions.months import table_on
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _, term
 from ledger.core.month import Month
 from ledger.core.policy import Policy
 from ledger.core.view import View
@@ -24,9 +25,11 @@ def retirement(view: View) -> Retired | None:
 
 def check_retirement(state: PersonState) -> None:
     if state.retired_on is not None:
-        raise RuleViolation("RET-1", f"{state.id_number} retired already on {state.retired_on}")
+        raise RuleViolation("RET-1", _("{id_number} retired already on {on}").format(id_number=state.id_number,
+                                                                                     on=state.retired_on))
     if state.scheme not in ("employee", "flexible"):
-        raise RuleViolation("RET-1", f"a {state.scheme} person does not retire from employee insurance")
+        raise RuleViolation("RET-1", _("a {scheme} person does not retire from employee insurance").format(
+            scheme=term(state.scheme)))
 
 
 def _back_paid_since_retirement(view: View, retired: Retired, on: datetime.date) -> list[datetime.date]:

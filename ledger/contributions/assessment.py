@@ -16,6 +16,7 @@ from ledger.contributions.bases import (
 )
 from ledger.contributions.months import PersonMonth
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _, term
 from ledger.core.money import ZERO, round_fen
 from ledger.core.month import Month
 from ledger.core.policy import Policy
@@ -58,7 +59,8 @@ def employee_base(policy: Policy, month: Month, wage: Decimal | None, previous: 
         return round_fen(previous.base * ratio), "provisional", None
     if estimate_base is not None:
         return estimate_base, "estimate", None
-    raise RuleViolation("CON-4", f"no declared base, no assessment for {month - 1}: give --estimate-base")
+    raise RuleViolation("CON-4", _("no declared base, no assessment for {month}: give --estimate-base").format(
+        month=month - 1))
 
 
 def flexible_base(policy: Policy, person: View, month: Month) -> tuple[Decimal, str, Reference]:
@@ -87,11 +89,12 @@ def flexible_lumps(months: dict[Month, PersonMonth], start: Month, month: Month
 def back_pay_months(months: dict[Month, PersonMonth], first: Month, last: Month, on: datetime.date) -> list[Month]:
     """WAIT-6, RET-1 (补缴): the gap's months, all in the past and none of them paid yet."""
     if last < first or last >= Month.of(on):
-        raise RuleViolation("WAIT-6", f"back-payment covers past months only ({first}..{last} on {on})")
+        raise RuleViolation("WAIT-6", _("back-payment covers past months only ({first}..{last} on {on})").format(
+            first=first, last=last, on=on))
     gap = [first + i for i in range(first.months_until(last) + 1)]
     paid = [str(m) for m in gap if m in months and not months[m].cancelled and months[m].received > 0]
     if paid:
-        raise RuleViolation("WAIT-6", f"{', '.join(paid)} already paid: nothing to back-pay")
+        raise RuleViolation("WAIT-6", _("{months} already paid: nothing to back-pay").format(months=", ".join(paid)))
     return gap
 
 
@@ -110,5 +113,6 @@ def check_staff_scheme(state: Any, month: Month) -> None:
     """CON-9: a staff member is assessed as an employee only while in the employee scheme; a retiree (RET-1) or
     someone moved to another scheme still on the staff is the employer's leaving to declare."""
     if state.scheme != "employee":
-        raise RuleViolation("CON-9", f"{state.id_number} is {state.scheme}, not an employee, in {month}: record "
-                                     "their leaving the staff")
+        raise RuleViolation("CON-9", _("{id_number} is {scheme}, not an employee, in {month}: record their leaving "
+                                       "the staff").format(id_number=state.id_number, scheme=term(state.scheme),
+                                                           month=month))

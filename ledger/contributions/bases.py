@@ -9,6 +9,7 @@ from uuid import UUID
 
 from ledger.contributions.events import BaseChosen, BasesDeclared
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _, term
 from ledger.core.money import round_fen, round_to
 from ledger.core.month import Month
 from ledger.core.policy import Policy
@@ -33,8 +34,9 @@ def reference_wage(policy: Policy, contribution_year: int) -> Reference:
         wage = policy.average_wages.get(year)
         if wage is not None:
             return Reference(year, wage.annual)
-    raise RuleViolation("CON-3", f"neither {contribution_year - 1}'s nor {contribution_year - 2}'s average wage "
-                                 "is published: run `yibao policy publish-average-wage`")
+    raise RuleViolation("CON-3", _("neither {first}'s nor {second}'s average wage is published: run "
+                                   "`yibao policy publish-average-wage`").format(first=contribution_year - 1,
+                                                                                 second=contribution_year - 2))
 
 
 def _monthly(policy: Policy, ratio_name: str, reference: Reference, on: datetime.date) -> Decimal:
@@ -69,8 +71,8 @@ def check_declaration(employer: View, year: int, wages: dict[UUID, Decimal], id_
     already = set(declared_wages(employer, year)) & set(wages)
     if already:
         numbers = ", ".join(sorted(id_numbers[p] for p in already))
-        raise RuleViolation("CON-1", f"bases for {year} are already declared for {numbers}; "
-                                     "a declared base changes only through a reviewed change")
+        raise RuleViolation("CON-1", _("bases for {year} are already declared for {id_numbers}; a declared base "
+                                       "changes only through a reviewed change").format(year=year, id_numbers=numbers))
 
 
 def chosen_base(person: View, month: Month) -> Decimal | None:
@@ -82,6 +84,8 @@ def chosen_base(person: View, month: Month) -> Decimal | None:
 def check_chosen_base(scheme: str | None, id_number: str, base: Decimal, floor: Decimal, month: Month) -> None:
     """CON-5: a flexible person may choose a higher base, never one below the minimum."""
     if scheme != "flexible":
-        raise RuleViolation("CON-5", f"only a flexible person chooses a base ({id_number} is {scheme})")
+        raise RuleViolation("CON-5", _("only a flexible person chooses a base ({id_number} is {scheme})").format(
+            id_number=id_number, scheme=term(scheme)))
     if base < floor:
-        raise RuleViolation("CON-5", f"a base of {base} is below the minimum base {floor} for {month}")
+        raise RuleViolation("CON-5", _("a base of {base} is below the minimum base {floor} for {month}").format(
+            base=base, floor=floor, month=month))

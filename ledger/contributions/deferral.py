@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger.contributions.events import DeferralAgreed
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _
 from ledger.core.month import Month
 from ledger.core.policy import Policy
 from ledger.core.view import View
@@ -22,10 +23,10 @@ def check_deferral(policy: Policy, periods: list[tuple[Month, Month]], start: Mo
     """CON-8: at most the policy's maximum months in a row, counting agreements that touch this one."""
     limit = policy.integer("deferral_max_months", start.first_day)
     if months < 1:
-        raise RuleViolation("CON-8", "a deferral covers at least one month")
+        raise RuleViolation("CON-8", _("a deferral covers at least one month"))
     covered = {p + i for p, until in periods for i in range(p.months_until(until))}
     if any(start + i in covered for i in range(months)):
-        raise RuleViolation("CON-8", f"the months from {start} overlap an existing deferral")
+        raise RuleViolation("CON-8", _("the months from {month} overlap an existing deferral").format(month=start))
     before = 0
     while start - (before + 1) in covered:
         before += 1
@@ -33,4 +34,5 @@ def check_deferral(policy: Policy, periods: list[tuple[Month, Month]], start: Mo
     while start + months + after in covered:
         after += 1
     if before + months + after > limit:
-        raise RuleViolation("CON-8", f"deferral would run {before + months + after} months in a row; at most {limit}")
+        raise RuleViolation("CON-8", _("deferral would run {months} months in a row; at most {limit}").format(
+            months=before + months + after, limit=limit))

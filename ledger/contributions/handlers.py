@@ -53,6 +53,7 @@ from ledger.contributions.staffing import (
     staff_on,
 )
 from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.i18n import _
 from ledger.core.month import Month
 from ledger.intake.files import WageRow
 from ledger.policy.book import AverageWagePublished, check_average_wage
@@ -83,7 +84,8 @@ def record_assessment(uow, person: Person, **assessment: Any) -> None:
     view = uow.view(person)
     existing = table(view).get(month)
     if existing is not None and not existing.cancelled:
-        raise RuleViolation("CON-6", f"{month} is already assessed (notice {existing.notice})")
+        raise RuleViolation("CON-6", _("{month} is already assessed (notice {notice})").format(
+            month=month, notice=existing.notice))
     due = Month.of(assessment["due_on"]).last_day if assessment["basis"] == "back-pay" else month.last_day
     require_registered(view, due)
     person.record(ContributionAssessed, **assessment)
@@ -135,11 +137,13 @@ def declare_bases(uow, *, code: str, year: int, rows: list[WageRow], file_digest
     for row in rows:
         person = uow.person_or_none(row.id_number)
         if person is None:
-            problems.append(f"row {row.row}: {row.id_number} is not registered")
+            problems.append(_("row {row}: {id_number} is not registered").format(row=row.row,
+                                                                                  id_number=row.id_number))
             continue
         persons[row.id_number] = person.id
         if person.id not in staff:
-            problems.append(f"row {row.row}: {row.id_number} is not on the staff of {code} in {year}")
+            problems.append(_("row {row}: {id_number} is not on the staff of {code} in {year}").format(
+                row=row.row, id_number=row.id_number, code=code, year=year))
     if problems:
         raise BadInput("file", "; ".join(problems))
     require_employer_registered(uow.view(employer), on)
@@ -390,7 +394,8 @@ def cancel_overdue(uow, *, due_before: datetime.date, on: datetime.date, operato
 
 def close_year(uow, *, year: int, on: datetime.date, operator: str) -> int:
     if on <= datetime.date(year, 12, 31):
-        raise RuleViolation("CON-5", f"{year}'s unpaid assessments are cancelled only once {year} is over")
+        raise RuleViolation("CON-5", _("{year}'s unpaid assessments are cancelled only once {year} is over").format(
+            year=year))
     return cancel_overdue(uow, due_before=datetime.date(year + 1, 1, 1), on=on, operator=operator)
 
 

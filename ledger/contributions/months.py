@@ -21,6 +21,7 @@ from ledger.contributions.events import (
     ContributionReceived,
 )
 from ledger.core.events import LedgerEvent
+from ledger.core.i18n import N_
 from ledger.core.money import ZERO
 from ledger.core.month import Month
 from ledger.core.view import Deferrals, View
@@ -214,13 +215,13 @@ def unmatched_reason(months: dict[Month, PersonMonth], month: Month, amount: Dec
     """CON-6: why a receipt does not settle the month (None when it does, to the fen)."""
     person_month = months.get(month)
     if person_month is None:
-        return f"no assessment for {month}"
+        return N_("no assessment for {month}").format(month=month)
     if person_month.cancelled:
-        return f"the assessment for {month} was cancelled"
+        return N_("the assessment for {month} was cancelled").format(month=month)
     if person_month.outstanding <= 0:
-        return f"{month} is already paid"
+        return N_("{month} is already paid").format(month=month)
     if amount != person_month.outstanding:
-        return f"wrong amount: {month} owes {person_month.outstanding}"
+        return N_("wrong amount: {month} owes {owed}").format(month=month, owed=person_month.outstanding)
     return None
 
 

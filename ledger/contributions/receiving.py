@@ -22,6 +22,7 @@ from ledger.contributions.receipts import (
     ReceiptUnmatched,
 )
 from ledger.core.errors import Conflict, RuleViolation
+from ledger.core.i18n import N_
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.registration.events import PersonCancelled
@@ -54,12 +55,14 @@ def _with_receipt(ids: frozenset[str], event: object) -> frozenset[str]:
 
 
 def check_receipt(view: View, month: Month, amount: Decimal) -> None:
-    """CON-6: money settles exactly what the month still owes, for a month the registration covers."""
+    """CON-6: money settles exactly what the month still owes, for a month the registration covers. The refusal
+    is an unmatched receipt's stored reason: English (N_), read in the reader's language where it is shown."""
     if any(isinstance(e, (PersonCancelled, TransferredOut)) for e in view.events):
         state = state_on(view, month.first_day)
         if not state.registered and state.cancelled_on is not None:
-            raise RuleViolation("TRF-1" if state.transferred_out else "REG-5", f"{month} is after "
-                                f"{state.id_number} was {state.cancelled_reason} on {state.cancelled_on}")
+            raise RuleViolation("TRF-1" if state.transferred_out else "REG-5", N_(
+                "{month} is after {id_number} was {reason} on {on}").format(
+                month=month, id_number=state.id_number, reason=state.cancelled_reason, on=state.cancelled_on))
     reason = unmatched_reason(table(view), month, amount)
     if reason:
         raise RuleViolation("CON-6", reason)
@@ -73,7 +76,8 @@ def record(uow, person: Person | None, batch: ReceiptBatch, receipt: Receipt, di
         return "duplicate"
     try:
         if person is None:
-            raise RuleViolation("REG-2", f"no person is registered with ID number {receipt.id_number}")
+            raise RuleViolation("REG-2", N_("no person is registered with ID number {id_number}").format(
+                id_number=receipt.id_number))
         check_receipt(uow.view(person), receipt.month, receipt.amount)
         person.record(ContributionReceived, month=receipt.month, amount=receipt.amount,
                       received_on=receipt.received_on, source=source, receipt_id=receipt_id, operator=operator,
@@ -170,13 +174,14 @@ def pay_at_counter(uow, *, id_number: str, first: Month, last: Month, amount: De
 
 def _counter_mismatch(view: View | None, months: list[Month], amount: Decimal) -> str | None:
     if view is None:
-        return "REG-2: no person is registered with this ID number"
+        return N_("REG-2: no person is registered with this ID number")
     owed = table(view)
     if len(months) == 1:
         reason = unmatched_reason(owed, months[0], amount)
         return f"CON-6: {reason}" if reason else None
     missing = [str(m) for m in months if m not in owed or owed[m].outstanding <= 0]
     if missing:
-        return f"CON-6: nothing is owed for {', '.join(missing)}"
+        return N_("CON-6: nothing is owed for {months}").format(months=", ".join(missing))
     together = sum(owed[m].outstanding for m in months)
-    return None if together == amount else f"CON-6: wrong amount: {months[0]}..{months[-1]} owe {together}"
+    return None if together == amount else N_("CON-6: wrong amount: {first}..{last} owe {owed}").format(
+        first=months[0], last=months[-1], owed=together)

@@ -8,6 +8,7 @@ from uuid import UUID
 from ledger.contributions.events import StaffHired, StaffLeft
 from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _
 from ledger.core.month import Month
 from ledger.core.policy import Policy
 from ledger.core.view import View
@@ -56,9 +57,11 @@ def staff_months(reader, code: str) -> list[PersonMonth]:
 
 def check_hire(staff: dict[UUID, str], person_id: UUID, id_number: str, code: str, month: Month) -> None:
     if person_id in staff:
-        raise RuleViolation("CON-9", f"{id_number} is already on the staff of {code} in {month}")
+        raise RuleViolation("CON-9", _("{id_number} is already on the staff of {code} in {month}").format(
+            id_number=id_number, code=code, month=month))
 
 
 def check_leave(staff: dict[UUID, str], person_id: UUID, id_number: str, code: str, month: Month) -> None:
     if person_id not in staff:
-        raise RuleViolation("CON-9", f"{id_number} is not on the staff of {code} in {month}")
+        raise RuleViolation("CON-9", _("{id_number} is not on the staff of {code} in {month}").format(
+            id_number=id_number, code=code, month=month))

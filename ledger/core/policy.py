@@ -13,6 +13,7 @@ from decimal import Decimal
 from importlib import resources
 
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _
 
 
 class PolicyGap(RuleViolation, LookupError):
@@ -68,8 +69,8 @@ class Policy:
     def parameter(self, name: str, on: datetime.date) -> Parameter:
         in_force = [p for p in self._series.get(name, []) if p.effective_from <= on]
         if not in_force:
-            raise PolicyGap("P", f"policy parameter {name} has no value in force on {on}: "
-                                 f"publish one with `yibao policy set {name} VALUE --from DATE`")
+            raise PolicyGap("P", _("policy parameter {name} has no value in force on {on}: publish one with "
+                                   "`yibao policy set {name} VALUE --from DATE`").format(name=name, on=on))
         return in_force[-1]
 
     def integer(self, name: str, on: datetime.date) -> int:

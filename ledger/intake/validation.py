@@ -16,8 +16,10 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from ledger.core.errors import BadInput
+from ledger.core.i18n import _
 from ledger.core.money import round_fen
 from ledger.core.month import Month
+from ledger.core.policy import Policy
 from ledger.core.zone import BEIJING
 
 
@@ -25,7 +27,8 @@ def id_number(text: str, field: str = "id_number") -> str:
     """Citizen ID number (公民身份号码): 18 chars, MOD 11-2 check digit, a real birth date and place."""
     number, problem = _checked_id_number(text)
     if problem:
-        raise BadInput(field, f"{text!r} is not a valid citizen ID number ({problem})")
+        raise BadInput(field, _("{text!r} is not a valid citizen ID number ({problem})").format(
+            text=text, problem=_stdnum_said(problem)))
     return number
 
 
@@ -36,6 +39,17 @@ def _checked_id_number(text: str) -> tuple[str, str | None]:
         return ric.validate(text), None
     except ValidationError as error:
         return text, error.message
+
+
+def _stdnum_said(problem: str) -> str:
+    """What python-stdnum found wrong with a number, in the reader's language (its own words otherwise)."""
+    return {
+        "The number has an invalid format.": _("The number has an invalid format."),
+        "The number's checksum or check digit is invalid.": _("The number's checksum or check digit is invalid."),
+        "The number has an invalid length.": _("The number has an invalid length."),
+        "One of the parts of the number are invalid or unknown.":
+            _("One of the parts of the number are invalid or unknown."),
+    }.get(problem, problem)
 
 
 def birth_date_of(number: str) -> datetime.date:
@@ -52,7 +66,8 @@ def division_code(text: str, field: str, on: datetime.date) -> str:
     code = text.strip()
     name = division_name(code, on.year) if len(code) == 6 and code.isdigit() else None
     if name is None:
-        raise BadInput(field, f"{text!r} is not an administrative division code (GB/T 2260) in force in {on.year}")
+        raise BadInput(field, _("{text!r} is not an administrative division code (GB/T 2260) in force in {year}")
+                       .format(text=text, year=on.year))
     return code
 
 
@@ -76,7 +91,8 @@ def institution_code(text: str, field: str = "institution") -> str:
     division code of its region, and a five-digit sequence."""
     code = text.strip().upper()
     if len(code) != 12 or code[0] not in "HP" or not code[1:].isdigit():
-        raise BadInput(field, f"{text!r} is not a designated institution's code (H or P and 11 digits)")
+        raise BadInput(field, _("{text!r} is not a designated institution's code (H or P and 11 digits)").format(
+            text=text))
     return code
 
 
@@ -85,7 +101,8 @@ def credit_code(text: str, field: str = "code") -> str:
     try:
         return uscc.validate(text)
     except ValidationError as error:
-        raise BadInput(field, f"{text!r} is not a valid unified social credit code ({error.message})") from None
+        raise BadInput(field, _("{text!r} is not a valid unified social credit code ({problem})").format(
+            text=text, problem=_stdnum_said(error.message))) from None
 
 
 def date(text: str, field: str = "on") -> datetime.date:
@@ -95,9 +112,10 @@ def date(text: str, field: str = "on") -> datetime.date:
             raise ValueError
         found = datetime.date.fromisoformat(text)
     except ValueError:
-        raise BadInput(field, f"{text!r} is not a real YYYY-MM-DD date") from None
+        raise BadInput(field, _("{text!r} is not a real YYYY-MM-DD date").format(text=text)) from None
     if not EARLIEST <= found <= LATEST:
-        raise BadInput(field, f"{text!r} is outside {EARLIEST} .. {LATEST}")
+        raise BadInput(field, _("{text!r} is outside {earliest} .. {latest}").format(text=text, earliest=EARLIEST,
+                                                                                    latest=LATEST))
     return found
 
 
@@ -108,9 +126,10 @@ def month(text: str, field: str = "month") -> Month:
     try:
         found = Month.parse(text)
     except ValueError:
-        raise BadInput(field, f"{text!r} is not a YYYY-MM month") from None
+        raise BadInput(field, _("{text!r} is not a YYYY-MM month").format(text=text)) from None
     if not EARLIEST.year <= found.year <= LATEST.year:
-        raise BadInput(field, f"{text!r} is outside {EARLIEST.year}-01 .. {LATEST.year}-12")
+        raise BadInput(field, _("{text!r} is outside {first}-01 .. {last}-12").format(
+            text=text, first=EARLIEST.year, last=LATEST.year))
     return found
 
 
@@ -118,23 +137,51 @@ def months_payable(first: Month, last: Month, birth: datetime.date, received_on:
     """A payment's months lie between the payer's birth and the end of the year after the day it is received (a
     flexible worker pays a year ahead at most, CON-5): anything wider is a typing mistake, not money owed."""
     if first < Month.of(birth):
-        raise BadInput("month", f"{first} is before the payer was born ({birth:%Y-%m})")
+        raise BadInput("month", _("{first} is before the payer was born ({birth:%Y-%m})").format(first=first,
+                                                                                                  birth=birth))
     if last > Month(received_on.year + 1, 12):
-        raise BadInput("to", f"{last} is more than a year ahead of the payment date {received_on}")
+        raise BadInput("to", _("{last} is more than a year ahead of the payment date {received_on}").format(
+            last=last, received_on=received_on))
 
 
 def money(text: str, field: str = "amount") -> Decimal:
     """A non-negative amount in yuan: digits with at most two decimal places (fen), no exponent, at most
-    ten digits of yuan (what the store's numeric columns hold; the rules bound each kind further)."""
+    ten digits of yuan (what the store's numeric columns hold; `amount` bounds each kind by policy)."""
     if not AMOUNT.fullmatch(text or ""):
         if re.fullmatch(r"[+-]?[0-9.]+([eE][+-]?[0-9]+)?", text or ""):
-            raise BadInput(field, f"{text!r} must be a non-negative amount of at most ten digits and two "
-                                  "decimal places (fen), without exponent")
-        raise BadInput(field, f"{text!r} is not a decimal amount")
+            raise BadInput(field, _("{text!r} must be a non-negative amount of at most ten digits and two "
+                                    "decimal places (fen), without exponent").format(text=text))
+        raise BadInput(field, _("{text!r} is not a decimal amount").format(text=text))
     return round_fen(Decimal(text))
 
 
 AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
+
+CONTRIBUTION_MONTH_MAX = "amount_max_contribution_month"
+MONTHLY_WAGE_MAX = "amount_max_monthly_wage"
+SETTLEMENT_MAX = "amount_max_settlement"
+REIMBURSEMENT_MAX = "amount_max_reimbursement"
+TRANSFER_IN_BALANCE_MAX = "amount_max_transfer_in_balance"
+ACCOUNT_SPEND_MAX = "amount_max_account_spend"
+"""The policy parameters bounding each kind of amount typed or imported (policy_defaults.json)."""
+
+
+def amount(text: str, field: str, bound: str, policy: Policy, on: datetime.date, *, months: int = 1) -> Decimal:
+    """`money` within the upper bound of its kind: the policy parameter `bound` in force on the amount's date,
+    times the months a payment covers. Above it is a typing mistake (1154000 for 1154.00), not money: refused
+    naming the parameter, before anything is recorded."""
+    value = money(text, field)
+    most = policy.decimal(bound, on) * months
+    if value > most:
+        if months > 1:
+            raise BadInput(field, _("{text!r} is above {most}, the most policy parameter {parameter} allows on {on} "
+                                    "for {months} months: amounts are yuan with fen after a decimal point (1154.00, "
+                                    "not 1154000); nothing was recorded").format(
+                text=text, most=most, parameter=bound, on=on, months=months))
+        raise BadInput(field, _("{text!r} is above {most}, the most policy parameter {parameter} allows on {on}: "
+                                "amounts are yuan with fen after a decimal point (1154.00, not 1154000); nothing was "
+                                "recorded").format(text=text, most=most, parameter=bound, on=on))
+    return value
 
 
 def timestamp(text: str, field: str = "known-at") -> datetime.datetime:
@@ -142,11 +189,12 @@ def timestamp(text: str, field: str = "known-at") -> datetime.datetime:
     try:
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise BadInput(field, f"{text!r} is not an ISO 8601 timestamp") from None
+        raise BadInput(field, _("{text!r} is not an ISO 8601 timestamp").format(text=text)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BEIJING)
     if not EARLIEST <= moment.date() <= LATEST:
-        raise BadInput(field, f"{text!r} is outside {EARLIEST} .. {LATEST}")
+        raise BadInput(field, _("{text!r} is outside {earliest} .. {latest}").format(text=text, earliest=EARLIEST,
+                                                                                    latest=LATEST))
     return moment
 
 
@@ -158,13 +206,14 @@ def text(value: str | None, field: str, *, required: bool = True, limit: int = 2
         return None
     value = unicodedata.normalize("NFC", _decodable(value or "", field)).strip()
     if not value:
-        raise BadInput(field, "must not be empty" if required else "must not be empty (leave the option out instead)")
+        raise BadInput(field, _("must not be empty") if required else
+                       _("must not be empty (leave the option out instead)"))
     hidden = next((c for c in value if unicodedata.category(c) in HIDDEN), None)
     if hidden is not None:
-        raise BadInput(field, f"holds the control or format character U+{ord(hidden):04X}; type the text again "
-                              "without it")
+        raise BadInput(field, _("holds the control or format character U+{code:04X}; type the text again "
+                                "without it").format(code=ord(hidden)))
     if len(value) > limit:
-        raise BadInput(field, f"longer than {limit} characters")
+        raise BadInput(field, _("longer than {limit} characters").format(limit=limit))
     return value
 
 
@@ -176,7 +225,7 @@ def _decodable(value: str, field: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise BadInput(field, "is not valid UTF-8 text") from None
+        raise BadInput(field, _("is not valid UTF-8 text")) from None
     return value
 
 
@@ -184,7 +233,8 @@ def person_name(value: str | None, field: str = "name", *, required: bool = True
     """A person's (or an employer's) name: bounded text that no spreadsheet would take for a formula."""
     name = text(value, field, required=required, limit=limit)
     if name and name[0] in FORMULA:
-        raise BadInput(field, f"{name!r} starts with {name[0]!r}, which a spreadsheet reads as a formula")
+        raise BadInput(field, _("{name!r} starts with {first!r}, which a spreadsheet reads as a formula").format(
+            name=name, first=name[0]))
     return name
 
 
@@ -193,7 +243,7 @@ FORMULA = frozenset("=+-@")
 
 def choice(value: str, field: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise BadInput(field, f"{value!r} is not one of {', '.join(allowed)}")
+        raise BadInput(field, _("{value!r} is not one of {allowed}").format(value=value, allowed=", ".join(allowed)))
     return value
 
 

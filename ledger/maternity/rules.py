@@ -15,6 +15,7 @@ from typing import Iterable
 from ledger.benefits.events import TransferredIn
 from ledger.contributions.months import PersonMonth, table
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import N_, _, term
 from ledger.core.money import round_fen
 from ledger.core.month import Month
 from ledger.core.policy import Policy
@@ -101,20 +102,25 @@ def runs(view: View, on: datetime.date) -> dict[Month, int]:
 def check_documents(kind: str, documents: dict[str, str], emergency: bool = False) -> None:
     """MAT-3: each claim carries the documents E48 lists for its kind (E49's for an emergency delivery)."""
     if emergency and kind != "delivery":
-        raise RuleViolation("MAT-4", "only a delivery's medical costs are claimed as an emergency (E49)")
+        raise RuleViolation("MAT-4", _("only a delivery's medical costs are claimed as an emergency (E49)"))
     required = EMERGENCY_DELIVERY_DOCUMENTS if emergency else REQUIRED_DOCUMENTS[kind]
     missing = [name for name in required if name not in documents]
     if missing:
         needed = ", ".join(f"{name} ({DOCUMENT_NAMES[name]})" for name in missing)
-        what = "an emergency delivery claim (E49)" if emergency else f"a {kind} claim"
-        raise RuleViolation("MAT-3", f"{what} needs {needed}")
+        if emergency:
+            raise RuleViolation("MAT-3", _("an emergency delivery claim (E49) needs {documents}").format(
+                documents=needed))
+        raise RuleViolation("MAT-3", _("a {kind} claim needs {documents}").format(kind=term(kind), documents=needed))
 
 
 def check_claimant(kind: str, sex: str | None) -> None:
     """MAT-3: the allowance and the delivery are the insured woman's; the subsidies the insured man's."""
     if sex != CLAIMANT_SEX[kind]:
-        whose = "an insured woman's" if CLAIMANT_SEX[kind] == "F" else "an insured man's"
-        raise RuleViolation("MAT-3", f"the {kind} is {whose} benefit (E48); the claimant's sex is {sex}")
+        if CLAIMANT_SEX[kind] == "F":
+            raise RuleViolation("MAT-3", _("the {kind} is an insured woman's benefit (E48); the claimant's sex is "
+                                           "{sex}").format(kind=term(kind), sex=term(sex)))
+        raise RuleViolation("MAT-3", _("the {kind} is an insured man's benefit (E48); the claimant's sex is {sex}")
+                            .format(kind=term(kind), sex=term(sex)))
 
 
 def leave(birth: datetime.date, days: int) -> tuple[datetime.date, datetime.date]:
@@ -129,21 +135,23 @@ def check_no_overlapping_allowance(paid: Iterable[tuple[datetime.date, int]], bi
     for other_birth, other_days in paid:
         other_start, other_end = leave(other_birth, other_days)
         if start < other_end and other_start < end:
-            raise RuleViolation("MAT-3", f"an allowance for the birth of {other_birth} already pays the leave "
-                                         f"{other_start}..{other_end - datetime.timedelta(days=1)}, which this "
-                                         f"leave overlaps")
+            raise RuleViolation("MAT-3", _("an allowance for the birth of {birth} already pays the leave "
+                                           "{start}..{end}, which this leave overlaps").format(
+                birth=other_birth, start=other_start, end=other_end - datetime.timedelta(days=1)))
 
 
 def check_eligible(months: dict[Month, PersonMonth], deferrals: Deferrals, scheme: str | None,
                    birth: datetime.date, family_planning: bool) -> None:
     """MAT-1: an employee-scheme person paying normally at the birth, within family-planning policy."""
     if scheme != "employee":
-        raise RuleViolation("MAT-1", f"maternity benefits are for the employee scheme ({scheme} on {birth})")
+        raise RuleViolation("MAT-1", _("maternity benefits are for the employee scheme ({scheme} on {birth})").format(
+            scheme=term(scheme), birth=birth))
     if not family_planning:
-        raise RuleViolation("MAT-1", "the birth is outside family-planning policy")
+        raise RuleViolation("MAT-1", _("the birth is outside family-planning policy"))
     birth_month = months.get(Month.of(birth))
     if not counted(birth_month, deferrals, Month.of(birth)) or (birth_month is not None and birth_month.back_pay):
-        raise RuleViolation("MAT-1", f"{Month.of(birth)} is not paid: not paying normally at the birth")
+        raise RuleViolation("MAT-1", _("{month} is not paid: not paying normally at the birth").format(
+            month=Month.of(birth)))
 
 
 @dataclass(frozen=True)
@@ -183,16 +191,18 @@ def allowances_paid(view: View) -> list[tuple[datetime.date, int]]:
 def check_not_paid(view: View, payments: list[tuple[str, Decimal, str]], birth: datetime.date) -> None:
     """MAT-3: one payment of each kind per birth."""
     paid = {(e.kind, e.birth) for e in view.of(BenefitPaid)}
-    for kind, _, _ in payments:
+    for kind, _amount, _period in payments:
         if (kind, birth) in paid:
-            raise RuleViolation("MAT-3", f"the {kind} for the birth of {birth} is paid already")
+            raise RuleViolation("MAT-3", _("the {kind} for the birth of {birth} is paid already").format(
+                kind=term(kind), birth=birth))
 
 
 def allowance(policy: Policy, continuous: int, average_base: Decimal, leave_days: int, birth: datetime.date) -> Decimal:
     """MAT-5: the employer's average monthly base / 30 x leave days, once the minimum months are met."""
     minimum = policy.integer("maternity_min_continuous_months", birth)
     if continuous < minimum:
-        raise RuleViolation("MAT-5", f"{continuous} continuous months, {minimum} required")
+        raise RuleViolation("MAT-5", _("{continuous} continuous months, {minimum} required").format(
+            continuous=continuous, minimum=minimum))
     return daily_rate_times(average_base, leave_days)
 
 
@@ -230,7 +240,9 @@ class AverageBase:
     person_months: int
 
     def __str__(self) -> str:
-        return f"{self.first}..{self.last} ({self.person_months} person-months)"
+        """As MaternityClaimed stores it (English; reworded where it is shown)."""
+        return N_("{first}..{last} ({person_months} person-months)").format(
+            first=self.first, last=self.last, person_months=self.person_months)
 
 
 def employer_average_base(policy: Policy, months_of_staff: Iterable[PersonMonth], code: str,
@@ -245,5 +257,6 @@ def employer_average_base(policy: Policy, months_of_staff: Iterable[PersonMonth]
         first, last = min(pm.month for pm in assessed), max(pm.month for pm in assessed)
         bases = [pm.base for pm in assessed]
     if not bases:
-        raise RuleViolation("MAT-5", f"employer {code} has no assessed bases up to {Month.of(birth)}")
+        raise RuleViolation("MAT-5", _("employer {code} has no assessed bases up to {month}").format(
+            code=code, month=Month.of(birth)))
     return AverageBase(round_fen(sum(bases) / len(bases)), first, last, len(bases))

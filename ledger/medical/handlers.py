@@ -11,6 +11,7 @@ from decimal import Decimal
 from ledger.benefits.account import check_spending, horizon, movements
 from ledger.benefits.eligibility import eligibility
 from ledger.core.errors import BadInput, LedgerError, RuleViolation
+from ledger.core.i18n import _, reworded, term
 from ledger.core.jobs import Job
 from ledger.medical.events import BenefitSettled, ReimbursementPaid
 from ledger.medical.institution import Designation, Institution, SettlementNumber
@@ -37,7 +38,7 @@ def register_institution(uow, *, code: str, name: str, level: str, kind: str, re
                          operator: str, documents: list[str] = ()) -> None:
     """Designated institutions are registered data (E34): settlements name them by code."""
     if uow.exists(Institution.id_for(code)):
-        raise RuleViolation("BEN-1", f"institution {code} is already registered")
+        raise RuleViolation("BEN-1", _("institution {code} is already registered").format(code=code))
     uow.add(Institution.register(code=code, name=name, level=level, kind=kind, region=region, on=on,
                                  operator=operator, documents=list(documents)))
     uow.commit()
@@ -46,8 +47,8 @@ def register_institution(uow, *, code: str, name: str, level: str, kind: str, re
 def designation(uow, code: str) -> Designation:
     institution = uow.get(Institution.id_for(code))
     if institution is None:
-        raise RuleViolation("BEN-1", f"{code} is no designated institution: register it with "
-                                     "`yibao institution register`")
+        raise RuleViolation("BEN-1", _("{code} is no designated institution: register it with "
+                                       "`yibao institution register`").format(code=code))
     return institution.designation
 
 
@@ -64,7 +65,8 @@ def record_settlement(uow, s: Settlement, *, operator: str, documents: list[str]
     _check_shape(s)
     place = designation(uow, s.institution)
     if (s.kind == "pharmacy") != (place.kind == "pharmacy"):
-        raise RuleViolation("BEN-1", f"a {s.kind} settlement is not made at {place.name} (a {place.kind})")
+        raise RuleViolation("BEN-1", _("a {kind} settlement is not made at {institution} (a {institution_kind})")
+                            .format(kind=term(s.kind), institution=place.name, institution_kind=term(place.kind)))
     person = uow.person(s.id_number)
     view = uow.view(person)
     require_registered(view, s.on)
@@ -97,11 +99,14 @@ def record_settlement(uow, s: Settlement, *, operator: str, documents: list[str]
 def _check_shape(s: Settlement) -> None:
     check_parts(s.total, s.fund, s.account, s.own)
     if s.kind in STAYS and s.discharged is None:
-        raise BadInput("discharged", f"a {s.kind} stay is settled once, at discharge (BEN-2): give --discharged")
+        raise BadInput("discharged", _("a {kind} stay is settled once, at discharge (BEN-2): give --discharged")
+                       .format(kind=term(s.kind)))
     if s.kind not in STAYS and s.discharged is not None:
-        raise BadInput("discharged", f"only a stay has a discharge date, not a {s.kind} settlement")
+        raise BadInput("discharged", _("only a stay has a discharge date, not a {kind} settlement").format(
+            kind=term(s.kind)))
     if s.discharged is not None and s.discharged < s.on:
-        raise BadInput("discharged", f"{s.discharged} is before the admission on {s.on}")
+        raise BadInput("discharged", _("{discharged} is before the admission on {on}").format(discharged=s.discharged,
+                                                                                              on=s.on))
 
 
 @dataclass
@@ -144,11 +149,15 @@ def _check_all(uow, settlements: list[Settlement], source: str, operator: str) -
         try:
             record_settlement(uow, s, operator=operator, documents=[source])
         except LedgerError as refusal:
-            problems.append(f"row {s.row}: {refusal}")
+            problems.append(_("row {row}: {problem}").format(row=s.row, problem=refusal))
     uow.rollback()
     if problems:
-        shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
-        raise BadInput("file", f"{len(problems)} rows refused, nothing recorded: {shown}")
+        shown = "; ".join(problems[:20])
+        if len(problems) > 20:
+            raise BadInput("file", _("{count} rows refused, nothing recorded: {shown}; and {more} more").format(
+                count=len(problems), shown=shown, more=len(problems) - 20))
+        raise BadInput("file", _("{count} rows refused, nothing recorded: {shown}").format(count=len(problems),
+                                                                                            shown=shown))
 
 
 def claim(uow, *, id_number: str, kind: str, on: datetime.date, institution_name: str, level: str, cost: Decimal,
@@ -160,14 +169,16 @@ def claim(uow, *, id_number: str, kind: str, on: datetime.date, institution_name
     check_claim_documents(kind, documents, cause)
     check_exclusions(work_injury, third_party, public_health, abroad)
     if in_scope > cost:
-        raise BadInput("in-scope", f"{in_scope} within the scheme's scope is more than the cost {cost}")
+        raise BadInput("in-scope", _("{in_scope} within the scheme's scope is more than the cost {cost}").format(
+            in_scope=in_scope, cost=cost))
     person = uow.person(id_number)
     view = uow.view(person)
     require_registered(view, on)
     allowed = eligibility(view, on)
     if not allowed.pooled:
-        raise RuleViolation(allowed.reason.split(":")[0], f"no reimbursement for care on {on}: pooled benefits do "
-                                                          f"not apply ({allowed.reason})")
+        raise RuleViolation(allowed.reason.split(":")[0], _(
+            "no reimbursement for care on {on}: pooled benefits do not apply ({reason})").format(
+            on=on, reason=reworded(allowed.reason)))
     computed = reimbursement(uow.policy, view, allowed.scheme, kind, level, in_scope, on)
     person.record(ReimbursementPaid, kind=kind, institution_name=institution_name, level=level, on=on, cost=cost,
                   in_scope=in_scope, deductible=computed.deductible, ratio=computed.ratio, computed=computed.computed,

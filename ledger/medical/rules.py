@@ -9,6 +9,7 @@ from decimal import Decimal
 from ledger.benefits.eligibility import Eligibility
 from ledger.contributions.bases import reference_wage
 from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.i18n import _, reworded, term
 from ledger.core.money import ZERO, round_fen
 from ledger.core.policy import Policy
 from ledger.core.view import View
@@ -55,7 +56,8 @@ class Settlement:
 def check_parts(total: Decimal, fund: Decimal, account: Decimal, own: Decimal) -> None:
     """BEN-1: the fund, account and own parts add up to the total, to the fen."""
     if fund + account + own != total:
-        raise BadInput("total", f"the parts {fund} + {account} + {own} = {fund + account + own}, not the total {total}")
+        raise BadInput("total", _("the parts {fund} + {account} + {own} = {parts}, not the total {total}").format(
+            fund=fund, account=account, own=own, parts=fund + account + own, total=total))
 
 
 def service_year(on: datetime.date) -> int:
@@ -67,8 +69,8 @@ def check_fund(allowed: Eligibility, fund: Decimal, on: datetime.date) -> None:
     """BEN-1: a fund part only when pooled benefits apply on the date of service, refused naming the waiting rule."""
     if fund > 0 and not allowed.pooled:
         rule = allowed.reason.split(":")[0]
-        raise RuleViolation(rule, f"no fund part on {on}: pooled benefits do not apply ({allowed.reason}); the "
-                                  "account and own parts may be settled (BEN-1)")
+        raise RuleViolation(rule, _("no fund part on {on}: pooled benefits do not apply ({reason}); the account and "
+                                    "own parts may be settled (BEN-1)").format(on=on, reason=reworded(allowed.reason)))
 
 
 def payments(view: View) -> list:
@@ -94,7 +96,8 @@ def check_ceiling(policy: Policy, view: View, scheme: str, year: int, fund: Deci
     """BEN-5: a direct settlement's fund part within what the year's ceiling leaves; returns what it leaves."""
     left = annual_ceiling(policy, scheme, year) - fund_paid(view, year, scheme)
     if fund > left:
-        raise RuleViolation("BEN-5", f"a fund part of {fund} is more than the {left} the {year} ceiling leaves")
+        raise RuleViolation("BEN-5", _("a fund part of {fund} is more than the {left} the {year} ceiling leaves")
+                            .format(fund=fund, left=left, year=year))
     return left - fund
 
 
@@ -107,17 +110,26 @@ def check_resident_facility(view: View, kind: str, institution: Designation, on:
         signed = _name(facilities["primary"]) if facilities["primary"] else None
         if signed is None and institution.level == "primary":
             return True
+        if signed != institution.name and not signed:
+            raise RuleViolation("BEN-6", _("general outpatient pooling is paid at the signed primary facility (none "
+                                           "signed), not at {institution} on {on}").format(
+                institution=institution.name, on=on))
         if signed != institution.name:
-            raise RuleViolation("BEN-6", f"general outpatient pooling is paid at the signed primary facility "
-                                         f"({signed or 'none signed'}), not at {institution.name} on {on}")
+            raise RuleViolation("BEN-6", _("general outpatient pooling is paid at the signed primary facility "
+                                           "({signed}), not at {institution} on {on}").format(
+                signed=signed, institution=institution.name, on=on))
     elif kind == "chronic-outpatient":
         signed = [_name(f) for f in facilities["chronic"]]
+        if institution.name not in signed and not signed:
+            raise RuleViolation("BEN-6", _("chronic outpatient is paid at the three signed facilities (none signed), "
+                                           "not at {institution}").format(institution=institution.name))
         if institution.name not in signed:
-            raise RuleViolation("BEN-6", f"chronic outpatient is paid at the three signed facilities "
-                                         f"({', '.join(signed) or 'none signed'}), not at {institution.name}")
+            raise RuleViolation("BEN-6", _("chronic outpatient is paid at the three signed facilities ({signed}), not "
+                                           "at {institution}").format(signed=", ".join(signed),
+                                                                      institution=institution.name))
         if not conditions_on(view, on):
-            raise RuleViolation("BEN-6", f"no chronic outpatient condition is recognised on {on} (R23: "
-                                         "`yibao resident recognise`)")
+            raise RuleViolation("BEN-6", _("no chronic outpatient condition is recognised on {on} (R23: "
+                                           "`yibao resident recognise`)").format(on=on))
     return False
 
 
@@ -138,15 +150,19 @@ def check_claim_documents(kind: str, documents: dict[str, str], cause: str) -> N
     missing = [name for name in required if name not in have]
     if missing:
         needed = ", ".join(f"{name} ({DOCUMENT_NAMES[name]})" for name in missing)
-        raise RuleViolation("BEN-3", f"a {kind} claim needs {needed}")
+        raise RuleViolation("BEN-3", _("a {kind} claim needs {documents}").format(kind=term(kind), documents=needed))
 
 
 def check_exclusions(work_injury: bool, third_party: bool, public_health: bool, abroad: bool) -> None:
     """BEN-4 (E43, R32): what the work-injury fund, a third party or public health must bear, and care abroad."""
-    for excluded, why in ((work_injury, "the work-injury fund pays it"), (third_party, "a third party bears it"),
-                          (public_health, "public health bears it"), (abroad, "care abroad is not paid")):
-        if excluded:
-            raise RuleViolation("BEN-4", f"not payable by the fund: {why} (E43)")
+    if work_injury:
+        raise RuleViolation("BEN-4", _("not payable by the fund: the work-injury fund pays it (E43)"))
+    if third_party:
+        raise RuleViolation("BEN-4", _("not payable by the fund: a third party bears it (E43)"))
+    if public_health:
+        raise RuleViolation("BEN-4", _("not payable by the fund: public health bears it (E43)"))
+    if abroad:
+        raise RuleViolation("BEN-4", _("not payable by the fund: care abroad is not paid (E43)"))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, uuid5
 from ledger.core import history
 from ledger.core.errors import BadInput, RuleViolation
 from ledger.core.events import LedgerCreated, LedgerEvent, Stream, formerly
+from ledger.core.i18n import N_, _
 from ledger.core.policy import AverageWage, Parameter, Policy
 
 
@@ -50,18 +51,21 @@ class PolicyBook(Stream):
 def check_average_wage(year: int, annual: Decimal, on: datetime.date) -> None:
     """CON-2, CON-3: a positive figure, published once its year is over."""
     if annual <= 0:
-        raise RuleViolation("CON-2", f"an average wage of {annual} cannot be a reference")
+        raise RuleViolation("CON-2", _("an average wage of {annual} cannot be a reference").format(annual=annual))
     if on.year <= year:
-        raise RuleViolation("CON-3", f"year {year}'s average wage cannot be published before the year is over")
+        raise RuleViolation("CON-3", _("year {year}'s average wage cannot be published before the year is over")
+                            .format(year=year))
 
 
 def check_parameter(defaults: Policy, name: str, value: str) -> None:
     """P: only a parameter the ledger knows, and for a rule-naming one only a value it may take."""
     if name not in defaults.names():
-        raise BadInput("NAME", f"there is no policy parameter {name}; known: {', '.join(defaults.names())}")
+        raise BadInput("NAME", _("there is no policy parameter {name}; known: {known}").format(
+            name=name, known=", ".join(defaults.names())))
     choices = defaults.choices(name)
     if choices and value not in choices:
-        raise RuleViolation("P", f"{name} takes one of {', '.join(choices)}, not {value!r}")
+        raise RuleViolation("P", _("{name} takes one of {choices}, not {value!r}").format(
+            name=name, choices=", ".join(choices), value=value))
 
 
 def policy_from(defaults: Policy, events: list[LedgerEvent]) -> Policy:
@@ -69,8 +73,10 @@ def policy_from(defaults: Policy, events: list[LedgerEvent]) -> Policy:
     parameters, wages = [], []
     for event in history.standing(events):
         if isinstance(event, AverageWagePublished):
-            wages.append(AverageWage(event.year, event.annual, event.on, f"published by {event.operator}", False))
+            wages.append(AverageWage(event.year, event.annual, event.on,
+                                     N_("published by {operator}").format(operator=event.operator), False))
         elif isinstance(event, PolicyParameterSet):
             parameters.append(Parameter(event.name, event.value, event.effective_from,
-                                        f"set by {event.operator} on {event.on}", False))
+                                        N_("set by {operator} on {on}").format(operator=event.operator, on=event.on),
+                                        False))
     return defaults.with_published(parameters, wages)

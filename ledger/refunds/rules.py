@@ -9,6 +9,7 @@ from decimal import Decimal
 from ledger.benefits.events import AccountSpent
 from ledger.contributions.months import table
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _, event_name, term
 from ledger.core.money import ZERO, round_fen
 from ledger.core.month import Month
 from ledger.core.view import View
@@ -45,22 +46,25 @@ def flexible_refund(view: View, reason: str, on: datetime.date) -> tuple[int, li
                 if pm.scheme == "flexible" and not pm.cancelled and not pm.back_pay}
     paid_years = sorted({m.year for m, pm in flexible.items() if pm.paid})
     if not paid_years:
-        raise RuleViolation(rule, "no flexible contribution was paid: only a flexible person's payment is refunded")
+        raise RuleViolation(rule, _("no flexible contribution was paid: only a flexible person's payment is refunded"))
     year = paid_years[-1]
     unpaid = [str(m) for m, pm in flexible.items() if m.year == year and not pm.paid]
     if unpaid:
-        raise RuleViolation(rule, f"{year} is not paid in full ({', '.join(unpaid)} unpaid)")
+        raise RuleViolation(rule, _("{year} is not paid in full ({months} unpaid)").format(year=year,
+                                                                                           months=", ".join(unpaid)))
     if any(e.year == year for e in view.of(RefundPaid)):
-        raise RuleViolation(rule, f"{year} was refunded already")
+        raise RuleViolation(rule, _("{year} was refunded already").format(year=year))
     months = sorted(m for m in flexible if m.year == year)
     if rule == "REF-1":
         used = benefits_used(view, year)
         if used:
-            raise RuleViolation("REF-1", f"benefits were used in {year} ({type(used[0]).__name__} on {used[0].on})")
+            raise RuleViolation("REF-1", _("benefits were used in {year} ({event} on {on})").format(
+                year=year, event=event_name(type(used[0]).__name__), on=used[0].on))
     else:
         months = [m for m in months if m >= Month.of(on)]
         if not months:
-            raise RuleViolation("REF-2", f"no month of {year} is left after the change in {Month.of(on)}")
+            raise RuleViolation("REF-2", _("no month of {year} is left after the change in {month}").format(
+                year=year, month=Month.of(on)))
     amount = sum((round_fen(flexible[m].base * view.policy.decimal("flexible_rate_pooled", m.first_day))
                   for m in months), ZERO)
     return year, months, amount
@@ -75,10 +79,11 @@ def resident_refund(view: View, on: datetime.date) -> ResidentContributionPaid:
     """REF-3: a paid next-year contribution comes back in full before its benefit year starts, never after."""
     upcoming = [p for p in payments(view).values() if p.on <= on]
     if not upcoming:
-        raise RuleViolation("REF-3", "no resident contribution is paid")
+        raise RuleViolation("REF-3", _("no resident contribution is paid"))
     latest = max(upcoming, key=lambda p: p.year)
     if on >= datetime.date(latest.year, 1, 1):
-        raise RuleViolation("REF-3", f"the benefit year {latest.year} started on {latest.year}-01-01: no refund")
+        raise RuleViolation("REF-3", _("the benefit year {year} started on {year}-01-01: no refund").format(
+            year=latest.year))
     return latest
 
 
@@ -89,6 +94,7 @@ def resident_refund_amount(paid: ResidentContributionPaid) -> Decimal:
 
 def check_resident_refund_documents(reason: str, documents: list[str]) -> None:
     """REF-3, R18: moving out of the province is proved by the hukou's move (death and abroad by REG-5's)."""
-    _, required = RESIDENT_CANCELLATION.get(reason, (None, ()))
+    _cancel_reason, required = RESIDENT_CANCELLATION.get(reason, (None, ()))
     if required and not any(d.partition(":")[0] in required for d in documents):
-        raise RuleViolation("REF-3", f"a refund for {reason} needs --document {required[0]}:REF (户口迁出证明)")
+        raise RuleViolation("REF-3", _("a refund for {reason} needs --document {document}:REF (户口迁出证明)").format(
+            reason=term(reason), document=required[0]))

@@ -8,6 +8,7 @@ from typing import Any
 from ledger.contributions.arrears import debt_of
 from ledger.contributions.handlers import record_hire
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import _
 from ledger.core.month import Month
 from ledger.intake.validation import birth_date_of
 from ledger.registration.employer import Employer
@@ -26,6 +27,7 @@ from ledger.registration.rules import (
     check_change,
     check_employer_cancellable,
     check_employer_for_scheme,
+    check_identity,
     check_person_change,
     check_reregistration,
     check_scheme_switch,
@@ -42,7 +44,7 @@ def register_employer(uow, *, code: str, name: str, unit_type: str, on: datetime
                       contact: str | None = None, operator: str, documents: list[str] = ()) -> bool:
     """REG-1: flagged late past the policy's days from founding; returns whether it was late."""
     if uow.exists(Employer.id_for(code)):
-        raise RuleViolation("REG-1", f"employer {code} is already registered")
+        raise RuleViolation("REG-1", _("employer {code} is already registered").format(code=code))
     late = registration_is_late(uow.policy, founded, on)
     uow.add(Employer.register(
         code=code, name=name, unit_type=unit_type, address=address, legal_rep=legal_rep, bank_account=bank_account,
@@ -82,8 +84,9 @@ def register_person(uow, *, id_number: str, name: str, sex: str, scheme: str, on
     check_employer_for_scheme(scheme, employer)
     employing = uow.get(Employer.id_for(employer)) if employer else None
     if employer and employing is None:
-        raise RuleViolation("REG-1", f"no employer is registered with credit code {employer}: an employee registers "
-                                     "with a registered employer (register the employer first)")
+        raise RuleViolation("REG-1", _("no employer is registered with credit code {code}: an employee registers "
+                                       "with a registered employer (register the employer first)").format(
+            code=employer))
     if employing is not None:
         require_employer_registered(uow.view(employing), on)
     documents = list(documents)
@@ -97,6 +100,7 @@ def register_person(uow, *, id_number: str, name: str, sex: str, scheme: str, on
                       documents=documents)
     else:
         birth = birth or birth_date_of(id_number)
+        check_identity(id_number, sex, birth, on)
         if scheme == "resident":
             check_registration(uow.policy, hukou, birth, on, documents)
         person = uow.add(Person.register(id_number=id_number, name=name, sex=sex, birth=birth, scheme=scheme,
@@ -118,7 +122,8 @@ def change_person(uow, *, id_number: str, changes: dict[str, Any], on: datetime.
     state = require_registered(uow.view(person), on)
     check_person_change(state, changes, list(documents), birth_date_of)
     if "id_number" in changes and uow.exists(IdNumberIndex.id_for(changes["id_number"])):
-        raise RuleViolation("REG-2", f"ID number {changes['id_number']} already belongs to a registered person")
+        raise RuleViolation("REG-2", _("ID number {id_number} already belongs to a registered person").format(
+            id_number=changes["id_number"]))
     person.record(PersonChanged, changes=changes, reason=reason, on=on, operator=operator, documents=list(documents))
     if "id_number" in changes:
         uow.add(IdNumberIndex.point(changes["id_number"], person.id))

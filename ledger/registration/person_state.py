@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, replace
 
 from ledger.benefits.events import Retired, TransferredOut
+from ledger.core.i18n import N_
 from ledger.core.view import View
 from ledger.registration.events import (
     PersonCancelled,
@@ -36,6 +37,8 @@ class PersonState:
     cancelled_reason: str | None = None
     cancelled_on: datetime.date | None = None
     transferred_out: bool = False
+    transferred_to: str | None = None
+    """The region a transfer out went to (TRF-1), while it stands."""
     retired_on: datetime.date | None = None
 
     @property
@@ -64,14 +67,16 @@ def _fold(view: View, on: datetime.date) -> PersonState:
             state = replace(_identity(event), scheme=event.scheme, registered=True, registered_on=event.on)
         elif isinstance(event, PersonReregistered):
             state = replace(state, scheme=event.scheme, registered=True, registered_on=event.on,
-                            cancelled_reason=None, cancelled_on=None, transferred_out=False, retired_on=None)
+                            cancelled_reason=None, cancelled_on=None, transferred_out=False, transferred_to=None,
+                            retired_on=None)
         elif isinstance(event, PersonChanged):
             state = replace(state, **event.changes)
         elif isinstance(event, PersonCancelled):
             state = replace(state, registered=False, cancelled_reason=event.reason, cancelled_on=event.on)
         elif isinstance(event, TransferredOut):
-            state = replace(state, registered=False, cancelled_reason=f"transferred out to {event.to_region}",
-                            cancelled_on=event.on, transferred_out=True)
+            state = replace(state, registered=False,
+                            cancelled_reason=N_("transferred out to {region}").format(region=event.to_region),
+                            cancelled_on=event.on, transferred_out=True, transferred_to=event.to_region)
         elif isinstance(event, SchemeSwitched):
             state = replace(state, scheme=event.scheme)
         elif isinstance(event, Retired):

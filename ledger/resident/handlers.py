@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.i18n import _
 from ledger.intake.files import StudentRow
 from ledger.intake.validation import birth_date_of
 from ledger.registration.person import IdNumberIndex, Person
@@ -80,7 +81,8 @@ def sign_facility(uow, *, id_number: str, kind: str, facilities: list[tuple[str,
 
 def register_students(uow, *, school: str, rows: list[StudentRow], on: datetime.date, operator: str) -> int:
     """RES-1: a school's students, all or none: any refused row refuses the batch, naming the rows."""
-    problems = [f"row {row.row}: {row.id_number} is already registered" for row in rows
+    problems = [_("row {row}: {id_number} is already registered").format(row=row.row, id_number=row.id_number)
+                for row in rows
                 if uow.exists(IdNumberIndex.id_for(row.id_number))]
     if problems:
         raise BadInput("file", "; ".join(problems))
@@ -102,8 +104,8 @@ def recognise_condition(uow, *, id_number: str, condition: str, on: datetime.dat
     """R23 (门诊大病认定): a chronic outpatient condition recognised on the card and the diagnosis papers."""
     missing = [kind for kind in RECOGNITION_DOCUMENTS if kind not in documents]
     if missing:
-        raise RuleViolation("BEN-6", f"recognising a condition (R23) needs {', '.join(missing)} "
-                                     "(社会保障卡, 病历诊断资料)")
+        raise RuleViolation("BEN-6", _("recognising a condition (R23) needs {documents} (社会保障卡, 病历诊断资料)")
+                            .format(documents=", ".join(missing)))
     person = uow.person(id_number)
     require_registered(uow.view(person), on)
     person.record(ConditionRecognised, condition=condition, on=on, operator=operator,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.core.errors import RuleViolation
+from ledger.core.i18n import N_, _, term
 from ledger.core.money import ZERO, round_fen
 from ledger.core.month import Month
 from ledger.core.policy import Policy
@@ -91,20 +92,22 @@ def check_registration(policy: Policy, hukou: str | None, birth: datetime.date, 
     """RES-1: by hukou or Ningxia residence permit; a newborn (within the policy's months, R7) with the birth
     certificate."""
     if not hukou and not any(d.startswith("residence-permit") for d in documents):
-        raise RuleViolation("RES-1", "a resident registers by hukou (--hukou) or residence permit "
-                                     "(--document residence-permit:REF)")
+        raise RuleViolation("RES-1", _("a resident registers by hukou (--hukou) or residence permit "
+                                       "(--document residence-permit:REF)"))
     if newborn_in_time(policy, birth, on) and not any(d.startswith("birth-certificate") for d in documents):
-        raise RuleViolation("RES-1", "a newborn registers with the birth certificate (--document birth-certificate:REF)")
+        raise RuleViolation("RES-1", _("a newborn registers with the birth certificate "
+                                       "(--document birth-certificate:REF)"))
 
 
 def check_payment(policy: Policy, view: View, year: int, paid_on: datetime.date, birth: datetime.date,
                   back_pay: bool = False) -> tuple[bool, bool]:
     """WAIT-8: in the window; a newborn pays for its birth year at once; from 2025 late payment waits (RES-7)."""
     if payments(view).get(year):
-        raise RuleViolation("RES-3", f"{year} is paid already")
+        raise RuleViolation("RES-3", _("{year} is paid already").format(year=year))
     if back_pay:
         if year >= paid_on.year or year < birth.year:
-            raise RuleViolation("RES-7", f"only a lapsed past year is paid back, not {year} on {paid_on}")
+            raise RuleViolation("RES-7", _("only a lapsed past year is paid back, not {year} on {on}").format(
+                year=year, on=paid_on))
         return False, False
     opens, closes = window(policy, year)
     if opens <= paid_on <= closes:
@@ -113,7 +116,8 @@ def check_payment(policy: Policy, view: View, year: int, paid_on: datetime.date,
         return False, True
     late_from = datetime.date.fromisoformat(policy.parameter("resident_late_enrolment_from", paid_on).value)
     if paid_on.year != year or datetime.date(year, 1, 1) < late_from:
-        raise RuleViolation("WAIT-8", f"{year} is paid from {opens} to {closes}; {paid_on} is outside the window")
+        raise RuleViolation("WAIT-8", _("{year} is paid from {opens} to {closes}; {on} is outside the window").format(
+            year=year, opens=opens, closes=closes, on=paid_on))
     return False, False
 
 
@@ -167,9 +171,9 @@ def coverage(view: View, on: datetime.date, employee_until: Month | None = None
     if payment is None:
         upcoming = paid.get(on.year + 1)
         since = datetime.date(on.year + 1, 1, 1) if upcoming and upcoming.in_window else None
-        return False, since, f"WAIT-8: {on.year} is not paid"
+        return False, since, N_("WAIT-8: {year} is not paid").format(year=on.year)
     if payment.back_paid:
-        return False, None, f"RES-7: {on.year} was paid back afterwards; it covers nothing itself"
+        return False, None, N_("RES-7: {year} was paid back afterwards; it covers nothing itself").format(year=on.year)
     start, reason = _cover_start(view.policy, paid, payment, hardship_on(view, on), employee_until)
     return start <= on, start, reason
 
@@ -197,22 +201,24 @@ def _cover_start(policy: Policy, paid: dict[int, ResidentContributionPaid], paym
     last = last_covered_year(paid, year, employee_until)
     lapsed = last is not None and last < year - 1
     if payment.newborn:
-        return begins, "WAIT-8: a newborn enrolled within six months is covered at once (R7)"
+        return begins, N_("WAIT-8: a newborn enrolled within six months is covered at once (R7)")
     if payment.in_window and not lapsed:
-        return begins, f"WAIT-8: {year} paid in the window"
+        return begins, N_("WAIT-8: {year} paid in the window").format(year=year)
     if flags:
-        return begins, f"RES-7: special group ({', '.join(sorted(flags))}) exempt from waiting"
+        return begins, N_("RES-7: special group ({groups}) exempt from waiting").format(groups=", ".join(sorted(flags)))
     if employee_until is not None and employee_until + 1 >= Month.of(begins):
-        return begins, f"RES-7: from employee insurance (paid to {employee_until}) with no gap, no wait"
+        return begins, N_("RES-7: from employee insurance (paid to {month}) with no gap, no wait").format(
+            month=employee_until)
     late_from = datetime.date.fromisoformat(policy.parameter("resident_late_enrolment_from", begins).value)
     if datetime.date(year, 1, 1) < late_from:
-        return begins, f"WAIT-8: {year} paid in the window"
+        return begins, N_("WAIT-8: {year} paid in the window").format(year=year)
     # The wait is the covered year's rule: a window payment made in the autumn before 2025 waits as 2025 says.
     months = waiting_months(policy, paid, year, begins, employee_until)
     start = (Month.of(begins) + months).day(begins.day)
     if payment.in_window:
-        return start, f"RES-7: enrolled after {year - last - 1} lapsed years, {months} months' wait"
-    return start, f"RES-7: enrolled late on {payment.on}, {months} months' wait"
+        return start, N_("RES-7: enrolled after {lapsed} lapsed years, {months} months' wait").format(
+            lapsed=year - last - 1, months=months)
+    return start, N_("RES-7: enrolled late on {on}, {months} months' wait").format(on=payment.on, months=months)
 
 
 def signing_takes_effect(view: View, kind: str, on: datetime.date) -> datetime.date:
@@ -223,18 +229,21 @@ def signing_takes_effect(view: View, kind: str, on: datetime.date) -> datetime.d
     month = Month.of(on)
     if kind == "primary":
         if month.number not in (6, 12):
-            raise RuleViolation("RES-5", f"a primary-care signing changes only in June or December, not on {on}")
+            raise RuleViolation("RES-5", _("a primary-care signing changes only in June or December, not on {on}")
+                                .format(on=on))
         return (month + 1).first_day
     if month.number not in (4, 5, 6, 10, 11, 12):
-        raise RuleViolation("RES-6", f"chronic-outpatient facilities change only in Q2 or Q4, not on {on}")
+        raise RuleViolation("RES-6", _("chronic-outpatient facilities change only in Q2 or Q4, not on {on}").format(
+            on=on))
     return (month + (3 - (month.number - 1) % 3)).first_day
 
 
 def check_chronic_facilities(facilities: list[tuple[str, str]]) -> None:
     """RES-6: three facilities, two of level II or above and one primary."""
-    levels = sorted(level for _, level in facilities)
+    levels = sorted(level for _name, level in facilities)
     if len(facilities) != 3 or sum(level in ("II", "III") for level in levels) != 2 or levels.count("primary") != 1:
-        raise RuleViolation("RES-6", "chronic outpatient needs three facilities: two of level II or above, one primary")
+        raise RuleViolation("RES-6", _("chronic outpatient needs three facilities: two of level II or above, "
+                                       "one primary"))
 
 
 def facilities_on(view: View, on: datetime.date) -> dict[str, object]:
@@ -252,18 +261,20 @@ def facilities_on(view: View, on: datetime.date) -> dict[str, object]:
 def check_flag(view: View, state, kind: str, on: datetime.date) -> None:
     """RES-2: a group is flagged once at a time; 离休干部遗孀 is for a widow without employee insurance."""
     if kind == "离休干部遗孀" and state.scheme != "resident":
-        raise RuleViolation("RES-2", f"离休干部遗孀 is a group for a widow without employee insurance "
-                                     f"({state.id_number} is in the {state.scheme} scheme on {on})")
+        raise RuleViolation("RES-2", _("离休干部遗孀 is a group for a widow without employee insurance "
+                                       "({id_number} is in the {scheme} scheme on {on})").format(
+            id_number=state.id_number, scheme=term(state.scheme), on=on))
     if kind in hardship_on(view, on):
-        raise RuleViolation("RES-2", f"{kind} is already recorded on {on}")
+        raise RuleViolation("RES-2", _("{kind} is already recorded on {on}").format(kind=kind, on=on))
 
 
 def check_unflag(view: View, kind: str, on: datetime.date) -> None:
     if kind not in hardship_on(view, on):
-        raise RuleViolation("RES-2", f"{kind} is not recorded on {on}")
+        raise RuleViolation("RES-2", _("{kind} is not recorded on {on}").format(kind=kind, on=on))
 
 
 def check_payer(state) -> None:
     """RES-3: a resident's contribution is paid by someone in the resident scheme."""
     if state.scheme != "resident":
-        raise RuleViolation("RES-3", f"{state.id_number} is in the {state.scheme} scheme, not the resident one")
+        raise RuleViolation("RES-3", _("{id_number} is in the {scheme} scheme, not the resident one").format(
+            id_number=state.id_number, scheme=term(state.scheme)))

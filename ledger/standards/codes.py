@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from ledger.core.i18n import _
 from ledger.core.policy import PolicyGap
 
 FLAGS = ("provisional", "local")
@@ -72,8 +73,9 @@ class CodeTable:
         the standards' data, said as a policy gap is (`P`): the table needs a later dated entry."""
         found = self.get(code, day)
         if found is None:
-            raise PolicyGap("P", f"code {code} of table {self.table} ({self.title}) is not in force on {day}: add it "
-                                 f"to ledger/standards/tables/{self.table}.json with its source and its dates")
+            raise PolicyGap("P", _("code {code} of table {table} ({title}) is not in force on {day}: add it to "
+                                   "ledger/standards/tables/{table}.json with its source and its dates").format(
+                code=code, table=self.table, title=self.title, day=day))
         return found
 
     def name_of(self, code: str, day: datetime.date) -> str | None:

@@ -15,6 +15,7 @@ from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
 from ledger.core.errors import Conflict, NotFound, StorageFailure
 from ledger.core.events import LedgerEvent
+from ledger.core.i18n import _
 from ledger.core.jobs import Job
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
@@ -75,15 +76,15 @@ class Ledger(Application):
     def find_person(self, id_number: str) -> Person:
         index = self.stream(IdNumberIndex.id_for(id_number))
         if index is None:
-            raise NotFound("id", f"no person is registered with ID number {id_number} (REG-2): check the number, "
-                           "or register the person first (yibao person register)")
+            raise NotFound("id", _("no person is registered with ID number {id_number} (REG-2): check the number, "
+                                   "or register the person first (yibao person register)").format(id_number=id_number))
         return self.repository.get(index.person_id)
 
     def find_employer(self, code: str) -> Employer:
         employer = self.stream(Employer.id_for(code))
         if employer is None:
-            raise NotFound("code", f"no employer is registered with credit code {code} (REG-1): check the code, "
-                           "or register the employer first (yibao employer register)")
+            raise NotFound("code", _("no employer is registered with credit code {code} (REG-1): check the code, "
+                                     "or register the employer first (yibao employer register)").format(code=code))
         return employer
 
     def person_history(self, id_number: str, known_at: datetime.datetime | None = None) -> list[LedgerEvent]:
@@ -126,10 +127,10 @@ class Ledger(Application):
             self.save(*streams)
         except IntegrityError:
             raise Conflict(
-                "another clerk changed the same record at the same moment; nothing was written, try again"
+                _("another clerk changed the same record at the same moment; nothing was written, try again")
             ) from None
         except PersistenceError as error:
-            raise StorageFailure(f"the store failed ({error}); nothing was written") from None
+            raise StorageFailure(_("the store failed ({error}); nothing was written").format(error=error)) from None
 
 
 def replay(stream: Any, events: Iterable[Any]) -> Any:

@@ -19,6 +19,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger.audit.chain import GENESIS, event_leaf, link, stored_originator
 from ledger.audit.merkle import STORED_FROM, Frontier, stored_subtrees, subtrees_of
+from ledger.core.i18n import _
 
 CHAIN = "yibao_chain"
 MERKLE = "yibao_merkle"
@@ -83,8 +84,9 @@ class Statements:
         try:
             frontier = Frontier.from_parts(size, stored, bytes(row["frontier_tail"]))
         except (TypeError, KeyError, ValueError):
-            raise PersistenceError(f"AUD-2: the chain's head (notification {row['notification_id']}) does not hold "
-                                   "the Merkle tree's frontier: run `yibao verify`") from None
+            raise PersistenceError("AUD-2: " + _("the chain's head (notification {notification_id}) does not hold the "
+                                                 "Merkle tree's frontier: run `yibao verify`").format(
+                notification_id=row["notification_id"])) from None
         return Head(row["notification_id"], log_link, frontier), None if before is None else row["stray"]
 
     def remember(self, head: Head) -> None:
@@ -163,10 +165,10 @@ def extend(cursor: Any, sql: Statements, events: Sequence[Row], *, after: Head |
     if after is None:
         last, stray = sql.head(cursor, before=events[0][0])
         if stray is not None:
-            raise UnchainedEvents(
-                f"AUD-2: the event at notification {stray} was stored without the ledger's chain (bulk-loaded, or "
-                "inserted outside the ledger); nothing is written until it is examined (`yibao verify`) and "
-                "chained (ledger.store.chain.chain_backlog)")
+            raise UnchainedEvents("AUD-2: " + _(
+                "the event at notification {notification_id} was stored without the ledger's chain (bulk-loaded, or "
+                "inserted outside the ledger); nothing is written until it is examined (`yibao verify`) and chained "
+                "(ledger.store.chain.chain_backlog)").format(notification_id=stray))
     else:
         last = after
     # each stream id as stored (what is hashed) and as the chain's column takes it (a uuid on PostgreSQL)

@@ -9,6 +9,7 @@ from eventsourcing.persistence import PersistenceError
 
 from ledger.core import ids
 from ledger.core.errors import NotInitialised, StorageFailure
+from ledger.core.i18n import _
 from ledger.store import chain, roles, schema
 from ledger.store.application import Ledger
 from ledger.store.storage import (
@@ -26,7 +27,7 @@ def open_ledger(url: str, *, initialise: bool = False, decoding: bool = True) ->
     store, shown, key = store_for(url), shown_url(url), cipher_key(os.environ)
     ids.use_key(key)
     if store.sqlite_path is not None and not initialise and not store.sqlite_path.exists():
-        raise NotInitialised(f"{shown} holds no ledger yet: run `yibao init` first")
+        raise NotInitialised(_("{store} holds no ledger yet: run `yibao init` first").format(store=shown))
     try:
         if store.sqlite_path is not None and initialise and not store.sqlite_path.exists():
             os.close(os.open(store.sqlite_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # its owner's only
@@ -45,10 +46,12 @@ def open_ledger(url: str, *, initialise: bool = False, decoding: bool = True) ->
         if decoding:
             _require_readable(ledger, key)
     except (PersistenceError, sqlite3.Error, OSError) as error:
-        raise StorageFailure(f"cannot open {shown}: {str(error).replace(url, shown)}") from None
+        raise StorageFailure(_("cannot open {store}: {error}").format(
+            store=shown, error=str(error).replace(url, shown))) from None
     except Exception as error:  # psycopg's errors, without importing psycopg for a SQLite store
         if type(error).__module__.startswith("psycopg"):
-            raise StorageFailure(f"cannot open {shown}: {str(error).replace(url, shown)}") from None
+            raise StorageFailure(_("cannot open {store}: {error}").format(
+                store=shown, error=str(error).replace(url, shown))) from None
         raise
     return ledger
 
@@ -63,6 +66,10 @@ def _require_readable(ledger: Ledger, key: bytes | None) -> None:
         ledger.mapper.to_domain_event(first[0])
     except Exception:
         ledger.close()
-        raise StorageFailure(
-            f"the ledger's events cannot be read with {'the ' + CIPHER_SETTING + ' given' if key else 'no ' + CIPHER_SETTING}: "
-            f"set {CIPHER_SETTING} to the key the ledger was written with; nothing was read or written") from None
+        if key:
+            raise StorageFailure(_("the ledger's events cannot be read with the {setting} given: set {setting} to the "
+                                   "key the ledger was written with; nothing was read or written").format(
+                setting=CIPHER_SETTING)) from None
+        raise StorageFailure(_("the ledger's events cannot be read with no {setting}: set {setting} to the key the "
+                               "ledger was written with; nothing was read or written").format(
+            setting=CIPHER_SETTING)) from None

@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 from ledger.core.errors import NotInitialised
+from ledger.core.i18n import _
 from ledger.store.storage import Store
 
 VERSION_TABLE = "yibao_schema_version"
@@ -95,10 +96,10 @@ def require_current(datastore: Any, store: Store) -> None:
     latest = migrations(store.dialect)[-1].version
     version = current_version(datastore, store.dialect)
     if version == 0:
-        raise NotInitialised(f"{store.url} holds no ledger yet: run `yibao init` first")
+        raise NotInitialised(_("{store} holds no ledger yet: run `yibao init` first").format(store=store.url))
     if version < latest:
-        raise NotInitialised(f"{store.url} is at schema version {version}, this yibao needs {latest}: "
-                             "run `yibao init` to upgrade")
+        raise NotInitialised(_("{store} is at schema version {version}, this yibao needs {latest}: run `yibao init` "
+                               "to upgrade").format(store=store.url, version=version, latest=latest))
 
 
 def _first(row: Any) -> Any:

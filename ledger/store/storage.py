@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ledger.core.errors import BadInput, StorageFailure
+from ledger.core.i18n import _
 
 DEFAULT_URL = "sqlite:///yibao.sqlite3"
 
@@ -36,8 +37,8 @@ def cipher_key(environ: dict[str, str]) -> bytes | None:
     except (ValueError, UnicodeEncodeError):
         key = b""
     if len(key) not in (16, 24, 32):
-        raise StorageFailure(f"{CIPHER_SETTING} is not a key: it must be base64 of 16, 24 or 32 bytes, as "
-                             "`yibao keygen` prints; nothing was read or written")
+        raise StorageFailure(_("{setting} is not a key: it must be base64 of 16, 24 or 32 bytes, as `yibao keygen` "
+                               "prints; nothing was read or written").format(setting=CIPHER_SETTING))
     return key
 
 
@@ -69,7 +70,7 @@ def store_for(url: str) -> Store:
     if parts.scheme == "sqlite":
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path or parts.netloc:
-            raise BadInput("db", f"{url!r}: expected sqlite:///path/to/ledger.sqlite3")
+            raise BadInput("db", _("{url!r}: expected sqlite:///path/to/ledger.sqlite3").format(url=url))
         return Store(url, "sqlite", {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": path,
@@ -81,11 +82,13 @@ def store_for(url: str) -> Store:
     if parts.scheme in ("postgresql", "postgres"):
         dbname = unquote(parts.path.lstrip("/"))
         if not dbname or not parts.hostname:
-            raise BadInput("db", f"{shown_url(url)!r}: expected postgresql://user:password@host:port/dbname")
+            raise BadInput("db", _("{url!r}: expected postgresql://user:password@host:port/dbname").format(
+                url=shown_url(url)))
         try:
             port = str(parts.port or 5432)
         except ValueError:
-            raise BadInput("db", f"{shown_url(url)!r}: the port is not a number from 1 to 65535") from None
+            raise BadInput("db", _("{url!r}: the port is not a number from 1 to 65535").format(
+                url=shown_url(url))) from None
         return Store(url, "postgres", {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": dbname,
@@ -98,4 +101,5 @@ def store_for(url: str) -> Store:
             "APPLICATION_RECORDER_TOPIC": "ledger.store.chained_postgres:ChainedPostgresApplicationRecorder",
             "PROCESS_RECORDER_TOPIC": "ledger.store.chained_postgres:ChainedPostgresProcessRecorder",
         })
-    raise BadInput("db", f"{shown_url(url)!r}: the store URL must start with sqlite:/// or postgresql://")
+    raise BadInput("db", _("{url!r}: the store URL must start with sqlite:/// or postgresql://").format(
+        url=shown_url(url)))

@@ -6,11 +6,12 @@ Handlers ask the unit of work; the unit of work asks here. What the rows hold is
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -18,10 +19,12 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from ledger.contributions.months import PersonMonth, advance
+from ledger.core.ids import id_key
 from ledger.core.money import ZERO
 from ledger.core.month import Month
 from ledger.core.view import View
 from ledger.policy.book import PolicyBook
+from ledger.registration import person_state
 from ledger.registration.employer import Employer
 
 PAGE = 500
@@ -41,10 +44,39 @@ class Current:
 
 @dataclass
 class Loaded:
-    """A stream's facts as stored, with the highest notification id among them (what a fold of them reflects)."""
+    """A stream's facts as stored, with the highest notification id among them (what a fold of them reflects); on
+    an encrypted ledger also each fact as stored, by version (what the views table keeps of it)."""
 
     events: list[Any]
     position: int
+    stored: dict[int, StoredEvent] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AtRest:
+    """How a person's rows hold what the facts say (issue 14): on an encrypted ledger, each fact as the events
+    table stores it (its ciphertext, in base64: nothing is encrypted anew, and a rebuild writes the same rows) and
+    ID numbers as their keyed identifiers; else each fact's JSON and the numbers, as always."""
+
+    mapper: Any
+    id_key: Callable[[str], str]
+    stored: dict[int, StoredEvent]
+
+    def notices(self, view: View) -> Callable[[str], str]:
+        """How the person's month rows hold a notice: a flexible person's names their ID number, keyed on an
+        encrypted ledger."""
+        if self.mapper.cipher is None:
+            return lambda notice: notice
+        keys = {n: self.id_key(n) for n in numbers_of(view)}
+        return lambda notice: _replaced(notice, keys)
+
+    def fact(self, event: Any) -> list:
+        """[version, topic, state as text] of a fact, as the views table holds it."""
+        if self.mapper.cipher is None:
+            stored = self.mapper.to_stored_event(event)
+            return [stored.originator_version, stored.topic, stored.state.decode("utf-8")]
+        stored = self.stored[event.originator_version]
+        return [stored.originator_version, stored.topic, base64.b64encode(stored.state).decode("ascii")]
 
 
 class Tables:
@@ -88,6 +120,13 @@ class Tables:
     def stream_id(self, value: Any) -> UUID:
         return value if isinstance(value, UUID) else UUID(value)
 
+    def id_key(self, id_number: str) -> str:
+        """What the rows hold for an ID number (the keyed identifier on an encrypted ledger): see `ids.id_key`."""
+        return id_key(self.ledger, id_number)
+
+    def at_rest(self, loaded: Loaded) -> AtRest:
+        return AtRest(self.ledger.mapper, self.id_key, loaded.stored)
+
     # -- loading streams ------------------------------------------------------------------------------
 
     def load(self, cursor: Any, stream_ids: Iterable[UUID]) -> dict[UUID, Loaded]:
@@ -103,11 +142,12 @@ class Tables:
                            "ORDER BY originator_id, originator_version", [self.adapt(i) for i in page])
             for row in cursor.fetchall():
                 stream = self.stream_id(row["originator_id"])
-                event = mapper.to_domain_event(StoredEvent(stream, row["originator_version"], row["topic"],
-                                                           bytes(row["state"])))
+                stored = StoredEvent(stream, row["originator_version"], row["topic"], bytes(row["state"]))
                 loaded = found.setdefault(stream, Loaded([], 0))
-                loaded.events.append(event)
+                loaded.events.append(mapper.to_domain_event(stored))
                 loaded.position = max(loaded.position, row["nid"])
+                if mapper.cipher is not None:
+                    loaded.stored[stored.originator_version] = stored
         return found
 
     def positions(self, cursor: Any, stream_ids: Iterable[UUID]) -> dict[UUID, tuple[int, int]]:
@@ -197,19 +237,33 @@ class Tables:
                                    _date(row["horizon"]), _date(row["last_receipt"]))
         if months_later:
             for pid, found in current.items():
-                found.view.preset_later("months", lambda pid=pid: self.months_of(cursor, pid), advance=advance)
+                found.view.preset_later("months", lambda pid=pid, view=found.view: self.shown(
+                    self.months_of(cursor, pid), view), advance=advance)
         else:
             months = self.months_of_many(cursor, current)
             for pid, found in current.items():
-                found.view.preset("months", months.get(pid, {}), advance=advance)
+                found.view.preset("months", self.shown(months.get(pid, {}), found.view), advance=advance)
         return current
 
     def _light_view(self, person_id: UUID, row: Any, deferrals: dict, policy: Any) -> View:
         mapper = self.ledger.mapper
-        facts = [mapper.to_domain_event(StoredEvent(person_id, version, topic, state.encode()))
+        facts = [mapper.to_domain_event(StoredEvent(person_id, version, topic, self._state(state)))
                  for version, topic, state in json.loads(bytes(row["facts"]))]
         spans = {code: [(Month.parse(a), Month.parse(b)) for a, b in periods] for code, periods in deferrals.items()}
         return View(facts, policy=policy, deferrals=spans)
+
+    def shown(self, months: dict[Month, PersonMonth], view: View) -> dict[Month, PersonMonth]:
+        """A person's month rows as the facts say them: each notice with the person's ID numbers in it restored
+        from their keyed identifiers (see `AtRest.notices`)."""
+        if self.ledger.mapper.cipher is None:
+            return months
+        keys = {self.id_key(n): n for n in numbers_of(view)}
+        return {month: replace(pm, notice=_replaced(pm.notice, keys)) if any(k in pm.notice for k in keys) else pm
+                for month, pm in months.items()}
+
+    def _state(self, text: str) -> bytes:
+        """A fact's state as stored, from the views table's text of it (see `AtRest.fact`)."""
+        return text.encode() if self.ledger.mapper.cipher is None else base64.b64decode(text)
 
     # -- one person's answers on a date (the rows the folds wrote) --------------------------------------
 
@@ -292,13 +346,6 @@ class Tables:
                        f"({','.join([self.mark] * len(codes))})", codes)
         return {self.stream_id(row["person_id"]) for row in cursor.fetchall()}
 
-    def staff_in(self, cursor: Any, code: str, month: Month) -> dict[UUID, str]:
-        """CON-9: who is on the employer's staff in the month, from the staff table."""
-        cursor.execute(f"SELECT person_id, id_number FROM {self.name('yibao_staff')} WHERE code = {self.mark} "
-                       f"AND from_month <= {self.mark} AND (until_month IS NULL OR until_month > {self.mark})",
-                       [code, str(month), str(month)])
-        return {self.stream_id(row["person_id"]): row["id_number"] for row in cursor.fetchall()}
-
     def employers_staffed(self, cursor: Any, month: Month) -> list[str]:
         """CON-9: the employers with anyone on their staff in the month."""
         cursor.execute(f"SELECT DISTINCT code FROM {self.name('yibao_staff')} WHERE from_month <= {self.mark} AND "
@@ -318,13 +365,21 @@ class Tables:
         return [self.stream_id(row["person_id"]) for row in cursor.fetchall()]
 
     def vouchers(self, cursor: Any, stages: Iterable[str], subject: str | None = None) -> list[dict[str, Any]]:
-        """AUD-1: vouchers at these stages (about one subject), oldest first."""
+        """AUD-1: vouchers at these stages (about one subject), oldest first; each subject as its proposal says
+        (the table holds it keyed on an encrypted ledger)."""
         stages = list(stages)
         about = "" if subject is None else f" AND subject = {self.mark}"
-        cursor.execute(f"SELECT voucher, operation, subject, stage, handler, reviewer, approver, proposed_at, summary "
-                       f"FROM {self.name('yibao_vouchers')} WHERE stage IN ({','.join([self.mark] * len(stages))})"
-                       f"{about} ORDER BY proposed_at", [*stages, *([] if subject is None else [subject])])
-        return [dict(row) for row in cursor.fetchall()]
+        cursor.execute(f"SELECT stream_id, voucher, operation, subject, stage, handler, reviewer, approver, "
+                       f"proposed_at, summary FROM {self.name('yibao_vouchers')} WHERE stage IN "
+                       f"({','.join([self.mark] * len(stages))}){about} ORDER BY proposed_at",
+                       [*stages, *([] if subject is None else [self.id_key(subject)])])
+        rows = [dict(row) for row in cursor.fetchall()]
+        streams = [self.stream_id(row.pop("stream_id")) for row in rows]
+        if self.ledger.mapper.cipher is not None:
+            proposals = self.load(cursor, streams)
+            for row, stream in zip(rows, streams):
+                row["subject"] = proposals[stream].events[0].subject
+        return rows
 
     def months_where(self, cursor: Any, condition: str, params: list[Any]) -> set[UUID]:
         """The persons with a month row meeting a condition (written with this dialect's marks)."""
@@ -343,6 +398,17 @@ def person_month(row: dict) -> PersonMonth:
         true_up_due_on=_date(row["true_up_due_on"]), cancelled=bool(row["cancelled"]),
         last_received_on=_date(row["last_received_on"]),
         receipts=tuple((datetime.date.fromisoformat(d), Decimal(a), i) for d, a, i in json.loads(row["receipts"])))
+
+
+def numbers_of(view: View) -> set[str]:
+    """Every ID number the person's registration facts have given them."""
+    return {state.id_number for _, _, state in person_state.periods(view) if state.id_number}
+
+
+def _replaced(text: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return text
 
 
 def _money(value: Any) -> Decimal:

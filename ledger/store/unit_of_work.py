@@ -21,6 +21,7 @@ from ledger.audit.roster import Roster, authorise, roles_of
 from ledger.contributions.deferral import deferral_periods
 from ledger.contributions.months import employers_of
 from ledger.core.errors import Conflict, NotFound, StorageFailure
+from ledger.core.i18n import _
 from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook
@@ -76,8 +77,8 @@ class UnitOfWork:
     def person(self, id_number: str) -> Person:
         person = self.person_or_none(id_number)
         if person is None:
-            raise NotFound("id", f"no person is registered with ID number {id_number} (REG-2): check the number, "
-                           "or register the person first (yibao person register)")
+            raise NotFound("id", _("no person is registered with ID number {id_number} (REG-2): check the number, "
+                                   "or register the person first (yibao person register)").format(id_number=id_number))
         return person
 
     def person_or_none(self, id_number: str) -> Person | None:
@@ -87,8 +88,8 @@ class UnitOfWork:
     def employer(self, code: str) -> Employer:
         employer = self.get(Employer.id_for(code))
         if employer is None:
-            raise NotFound("code", f"no employer is registered with credit code {code} (REG-1): check the code, "
-                           "or register the employer first (yibao employer register)")
+            raise NotFound("code", _("no employer is registered with credit code {code} (REG-1): check the code, "
+                                     "or register the employer first (yibao employer register)").format(code=code))
         return employer
 
     def person_ids(self) -> list[UUID]:
@@ -247,13 +248,14 @@ class UnitOfWork:
             self._views.clear()
             self._folded.clear()
 
-    def saved_before(self) -> str:
-        """What a long job had saved before a transaction failed: it stays, and a second run adds only the rest."""
+    def saved_before(self, failure: str) -> str:
+        """The failure, with what a long job had saved before it: that stays, and a second run adds only the rest."""
         transactions, facts = self.saved
         if not transactions:
-            return ""
-        return (f"; before it, {transactions} transactions of this command were saved ({facts} facts): they stay, "
-                "and running the same command again completes the work without doubling it")
+            return failure
+        return _("{failure}; before it, {transactions} transactions of this command were saved ({facts} facts): they "
+                 "stay, and running the same command again completes the work without doubling it").format(
+            failure=failure, transactions=transactions, facts=facts)
 
     def trial_unit(self) -> UnitOfWork:
         """A unit over the same ledger that checks what a handler would record and stores nothing."""
@@ -303,5 +305,6 @@ def attempt(new_unit: Callable[[], UnitOfWork], handler: Callable[..., Any], *ar
                 raise
             time.sleep(random.uniform(0, 0.002 * 2 ** tries))  # jittered, doubling: colliding clerks spread out
         except (StorageFailure, PersistenceError) as failure:
-            message = str(failure) if isinstance(failure, StorageFailure) else f"the store failed ({failure})"
-            raise StorageFailure(message + unit.saved_before()) from None
+            message = str(failure) if isinstance(failure, StorageFailure) else \
+                _("the store failed ({error})").format(error=failure)
+            raise StorageFailure(unit.saved_before(message)) from None

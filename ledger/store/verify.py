@@ -35,6 +35,7 @@ from ledger.audit.merkle import (
 )
 from ledger.audit.proofs import Digest, check_inclusion, proof_document
 from ledger.core.errors import BadInput, RuleViolation
+from ledger.core.i18n import _
 from ledger.store.chain import CHAIN, MERKLE, Statements
 
 PAGE = 20_000
@@ -138,14 +139,14 @@ def verify(ledger: Any, *, against: Digest | None = None, progress: Callable[[in
             stored = cursor.fetchone()[0]
         computed = sum(checked.nodes for checked in found)
         if stored != computed:
-            broken = Break(last.last_notification_id, None, None, "inserted",
-                           f"the Merkle tree holds {stored} stored subtrees where the log makes {computed} (the chain "
-                           "was altered)")
+            broken = _break(last.last_notification_id, None, None, "inserted", lambda _: _(
+                "the Merkle tree holds {stored} stored subtrees where the log makes {computed} (the chain was "
+                "altered)").format(stored=stored, computed=computed))
     events = sum(checked.events for checked in found)
     if broken is None and against is not None and events < against.size:
-        broken = Break(last.last_notification_id, None, None, "deleted",
-                       f"the log holds {events} chained events, fewer than the {against.size} of the digest taken "
-                       f"{against.at.isoformat()}: events were removed")
+        broken = _break(last.last_notification_id, None, None, "deleted", lambda _: _(
+            "the log holds {events} chained events, fewer than the {size} of the digest taken {at}: events were "
+            "removed").format(events=events, size=against.size, at=against.at.isoformat()))
     last_id = 0 if last.last_notification_id == LOWEST else last.last_notification_id  # an empty log's
     digest = Digest(last.frontier.size, last_id, last.frontier.root(), last.log, now())
     return Verified(events, digest, broken, against)
@@ -205,8 +206,17 @@ class _Stop(Exception):
         self.broken = broken
 
 
-def _stop(notification_id: int, stream: Any, version: int | None, kind: str, detail: str) -> None:
-    raise _Stop(Break(notification_id, None if stream is None else stream_label(stream), version, kind, detail))
+Said = Callable[[Callable[[str], str]], str]
+"""A break's detail, said with the lookup it is given: `lambda _: _("...").format(...)`."""
+
+
+def _break(notification_id: int, stream: Any, version: int | None, kind: str, said: Said) -> Break:
+    """The break, its detail in English as the JSON document keeps it (DESIGN.md) and in the reader's language."""
+    return Break(notification_id, None if stream is None else stream_label(stream), version, kind, said(str), said(_))
+
+
+def _stop(notification_id: int, stream: Any, version: int | None, kind: str, said: Said) -> None:
+    raise _Stop(_break(notification_id, stream, version, kind, said))
 
 
 def _pages(cursor: Any, query: str, params: list[Any], key: int) -> Iterator[Any]:
@@ -244,13 +254,13 @@ def _check(cursor: Any, sql: Statements, span: Span, against: Digest | None,
     try:
         while event is not None or row is not None:
             if row is None or (event is not None and event[0] < row[1]):
-                _stop(event[0], event[1], event[2], "inserted",
-                      "the event has no chain row: it was stored outside the ledger (or bulk-loaded and not chained "
-                      "yet)")
+                _stop(event[0], event[1], event[2], "inserted", lambda _: _(
+                    "the event has no chain row: it was stored outside the ledger (or bulk-loaded and not chained "
+                    "yet)"))
             if event is None or row[1] < event[0]:
                 originator, version = _chained(cursor, sql, row[0])
-                _stop(row[1], originator, version, "deleted", "the event chained here is missing from the events "
-                                                              "table")
+                _stop(row[1], originator, version, "deleted", lambda _: _(
+                    "the event chained here is missing from the events table"))
             notification_id, originator, version, topic, state = event
             position, _nid, leaf, stream_link, log_link, stored_frontier, previous_stream = row
             if position != frontier.size or notification_id <= last_id:
@@ -260,24 +270,24 @@ def _check(cursor: Any, sql: Statements, span: Span, against: Digest | None,
                 _edited(cursor, sql, event, row)
             log = link(log, recomputed)
             if log != log_link:
-                _stop(notification_id, originator, version, "edited",
-                      "the chain's log link here does not follow from the event before it (the chain was altered)")
+                _stop(notification_id, originator, version, "edited", lambda _: _(
+                    "the chain's log link here does not follow from the event before it (the chain was altered)"))
             if stream_link != link(GENESIS if previous_stream is None else previous_stream, recomputed):
-                _stop(notification_id, originator, version, "edited",
-                      "the chain's stream link here does not follow from the stream's previous event")
+                _stop(notification_id, originator, version, "edited", lambda _: _(
+                    "the chain's stream link here does not follow from the stream's previous event"))
             completed = append(recomputed)
             if len(completed) >= STORED_FROM:
                 nodes.check(completed, event)
             if stored_frontier is not None and stored_frontier != frontier.tail():
-                _stop(notification_id, originator, version, "edited",
-                      "the Merkle frontier stored here is not the tree's (the chain was altered)")
+                _stop(notification_id, originator, version, "edited", lambda _: _(
+                    "the Merkle frontier stored here is not the tree's (the chain was altered)"))
             last_id = notification_id
             if against is not None and frontier.size == against.size and \
                     (notification_id, log, frontier.root()) != (against.last_notification_id, against.head,
                                                                against.root):
-                _stop(notification_id, originator, version, "rewritten",
-                      f"the log no longer leads to the digest taken {against.at.isoformat()}: its first "
-                      f"{against.size} events were changed and re-chained since (at or before this one)")
+                _stop(notification_id, originator, version, "rewritten", lambda _: _(
+                    "the log no longer leads to the digest taken {at}: its first {size} events were changed and "
+                    "re-chained since (at or before this one)").format(at=against.at.isoformat(), size=against.size))
             counted += 1
             if counted == PAGE and progress is not None:
                 progress(counted)
@@ -312,10 +322,11 @@ def _chained(cursor: Any, sql: Statements, position: int) -> tuple[Any, int]:
 def _misplaced(size: int, last_id: int, event: Any, row: Any) -> None:
     notification_id, originator, version = event[0], event[1], event[2]
     if row[0] != size:
-        _stop(notification_id, originator, version, "deleted",
-              f"chain positions {size} to {row[0] - 1} are missing: events were removed with their chain rows "
-              "before this one")
-    _stop(notification_id, originator, version, "reordered", f"the chain holds this event after notification {last_id}")
+        _stop(notification_id, originator, version, "deleted", lambda _: _(
+            "chain positions {first} to {last} are missing: events were removed with their chain rows before this "
+            "one").format(first=size, last=row[0] - 1))
+    _stop(notification_id, originator, version, "reordered", lambda _: _(
+        "the chain holds this event after notification {notification_id}").format(notification_id=last_id))
 
 
 def _edited(cursor: Any, sql: Statements, event: Any, row: Any) -> None:
@@ -327,12 +338,14 @@ def _edited(cursor: Any, sql: Statements, event: Any, row: Any) -> None:
                        f"originator_version = {sql.mark}", [sql.column(originator), version])
         elsewhere = cursor.fetchone()
         if elsewhere is not None:
-            _stop(notification_id, originator, version, "reordered",
-                  f"this event is stored at notification {notification_id} but was chained at notification "
-                  f"{elsewhere[0]}")
-        _stop(notification_id, originator, version, "edited",
-              f"the chain recorded stream {stream_label(chained_originator)} version {chained_version} here")
-    _stop(notification_id, originator, version, "edited", "its stored bytes (topic or state) differ from those chained")
+            _stop(notification_id, originator, version, "reordered", lambda _: _(
+                "this event is stored at notification {stored} but was chained at notification {chained}").format(
+                stored=notification_id, chained=elsewhere[0]))
+        _stop(notification_id, originator, version, "edited", lambda _: _(
+            "the chain recorded stream {stream} version {version} here").format(
+            stream=stream_label(chained_originator), version=chained_version))
+    _stop(notification_id, originator, version, "edited", lambda _: _(
+        "its stored bytes (topic or state) differ from those chained"))
 
 
 class _Nodes:
@@ -353,9 +366,9 @@ class _Nodes:
                                  f"ORDER BY idx LIMIT {PAGE}", [level], (self.first >> level) - 1)
             found = next(stored, None)
             if found is None or found[0] != index or found[1] != node:
-                _stop(event[0], event[1], event[2], "edited",
-                      f"the Merkle tree's stored subtree ({level}, {index}) completed here is missing or differs "
-                      "(the chain was altered)")
+                _stop(event[0], event[1], event[2], "edited", lambda _, level=level, index=index: _(
+                    "the Merkle tree's stored subtree ({level}, {index}) completed here is missing or differs (the "
+                    "chain was altered)").format(level=level, index=index))
 
 
 # -- a digest and an inclusion proof ------------------------------------------------------------------------
@@ -376,8 +389,8 @@ class _StoredTree:
                             [level, index])
         row = self.cursor.fetchone()
         if row is None:
-            raise RuleViolation("AUD-2", f"the Merkle tree's stored subtree ({level}, {index}) is missing: run "
-                                         "`yibao verify`")
+            raise RuleViolation("AUD-2", _("the Merkle tree's stored subtree ({level}, {index}) is missing: run "
+                                           "`yibao verify`").format(level=level, index=index))
         return bytes(row[0])
 
     def leaves(self, start: int, end: int) -> list[bytes]:
@@ -389,8 +402,8 @@ class _StoredTree:
             block = self.blocks[first] = [bytes(row[0]) for row in self.cursor.fetchall()]
         found = block[start - first:end - first]
         if len(found) != end - start:
-            raise RuleViolation("AUD-2", f"the chain's leaves {start} to {end - 1} are not all there: run "
-                                         "`yibao verify`")
+            raise RuleViolation("AUD-2", _("the chain's leaves {first} to {last} are not all there: run "
+                                           "`yibao verify`").format(first=start, last=end - 1))
         return found
 
 
@@ -423,32 +436,37 @@ def inclusion_proof(ledger: Any, stream_id: uuid.UUID, seq: int, against: Digest
                        f"AND originator_version = {mark}", [sql.column(stream_id), seq])
         event = cursor.fetchone()
         if event is None:
-            raise BadInput("seq", f"stream {stream_id} has no event {seq}")
+            raise BadInput("seq", _("stream {stream} has no event {seq}").format(stream=stream_id, seq=seq))
         notification_id, originator, topic, state = event[0], event[1], event[2], bytes(event[3])
         cursor.execute(f"SELECT position, notification_id, leaf FROM {CHAIN} WHERE originator_id = {mark} AND "
                        f"originator_version = {mark}", [sql.column(stream_id), seq])
         chained = cursor.fetchone()
         stored = stored_originator(originator)
         if chained is None or chained[1] != notification_id:
-            raise RuleViolation("AUD-2", f"event {seq} of stream {stream_id} (notification {notification_id}) is not "
-                                         "in the chain: it was stored outside the ledger; run `yibao verify`")
+            raise RuleViolation("AUD-2", _("event {seq} of stream {stream} (notification {notification_id}) is not "
+                                           "in the chain: it was stored outside the ledger; run `yibao verify`").format(
+                seq=seq, stream=stream_id, notification_id=notification_id))
         if event_leaf(notification_id, stored, seq, topic, state) != bytes(chained[2]):
-            raise RuleViolation("AUD-2", f"event {seq} of stream {stream_id} (notification {notification_id}) was "
-                                         "edited after it was chained; run `yibao verify`")
+            raise RuleViolation("AUD-2", _("event {seq} of stream {stream} (notification {notification_id}) was "
+                                           "edited after it was chained; run `yibao verify`").format(
+                seq=seq, stream=stream_id, notification_id=notification_id))
         position = chained[0]
         current = _digest(cursor, sql) if against is None else None
         kept = against or current
         if position >= kept.size:
-            raise BadInput("against", f"the digest covers {kept.size} events; event {seq} of stream {stream_id} "
-                                      f"is the {position + 1}th, recorded after it")
+            raise BadInput("against", _("the digest covers {size} events; event {seq} of stream {stream} is the "
+                                        "{position}th, recorded after it").format(size=kept.size, seq=seq,
+                                                                                  stream=stream_id,
+                                                                                  position=position + 1))
         if against is not None and against.size > _head(cursor)[0]:
-            raise RuleViolation("AUD-2", f"the log holds fewer events than the {against.size} of the digest taken "
-                                         f"{against.at.isoformat()}: events were removed; run `yibao verify`")
+            raise RuleViolation("AUD-2", _("the log holds fewer events than the {size} of the digest taken {at}: "
+                                           "events were removed; run `yibao verify`").format(
+                size=against.size, at=against.at.isoformat()))
         path = audit_path(position, kept.size, _StoredTree(cursor, sql).root)
     proof = proof_document(stream_id=str(stream_id), seq=seq, notification_id=notification_id, originator_id=stored,
                            topic=topic, state_sha256=state_hash(state), leaf_index=position, path=path,
                            digest=kept)
     if not check_inclusion(proof, kept):
-        raise RuleViolation("AUD-2", f"the log no longer leads to the digest taken {kept.at.isoformat()}: it was "
-                                     "rewritten since; run `yibao verify --against` with it")
+        raise RuleViolation("AUD-2", _("the log no longer leads to the digest taken {at}: it was rewritten since; "
+                                       "run `yibao verify --against` with it").format(at=kept.at.isoformat()))
     return proof
