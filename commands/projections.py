@@ -6,6 +6,7 @@ import time
 
 import click
 
+from commands.console import said
 from commands.options import db_option, ledger_from
 from commands.progress import EventProgress
 from ledger.core.i18n import _
@@ -47,7 +48,7 @@ def catch_up(ctx, follow, batch, poll):
                 break
             if not read:
                 time.sleep(poll)
-    click.echo(_("caught up to {position}: {read} events read, {folded} folded ({rate:,} ev/s)").format(
+    said(_("caught up to {position}: {read} events read, {folded} folded ({rate:,} ev/s)").format(
         position=position(ledger), read=report.notes, folded=report.folded, rate=report.rate))
 
 
@@ -69,7 +70,7 @@ def rebuild(ctx, workers):
     ledger = ledger_from(ctx)
     with EventProgress(_("rebuilding"), ledger.event_count()) as report:
         end = run(ledger, workers=workers, progress=report)
-    click.echo(_("rebuilt to {position}: {folded:,} events folded ({rate:,} ev/s)").format(
+    said(_("rebuilt to {position}: {folded:,} events folded ({rate:,} ev/s)").format(
         position=end, folded=report.folded, rate=report.rate))
 
 
@@ -99,4 +100,4 @@ def check(ctx, workers, limit):
     if differences:
         click.echo(_("{count} differences").format(count=len(differences)), err=True)
         ctx.exit(1)
-    click.echo(_("the tables equal a rebuild ({folded:,} events folded)").format(folded=report.folded))
+    said(_("the tables equal a rebuild ({folded:,} events folded)").format(folded=report.folded))

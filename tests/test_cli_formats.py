@@ -157,6 +157,15 @@ def test_an_import_under_quiet_prints_nothing(yibao, make_id, tmp_path):
     assert quiet.exit_code == 0 and quiet.output == ""
 
 
+def test_the_nightly_jobs_under_quiet_print_nothing_when_all_is_well(yibao, make_id):
+    """cron mails what a job prints: a quiet catch-up, rebuild or check that succeeds says nothing."""
+    registered(yibao, make_id)
+    for job in (("projections", "catch-up"), ("projections", "rebuild"), ("projections", "check")):
+        assert yibao(*job).stdout != ""
+        quiet = yibao("-q", *job)
+        assert quiet.exit_code == 0 and quiet.output == "", (job, quiet.output)
+
+
 def test_progress_is_silenced_by_quiet_and_speaks_again_after(capsys, monkeypatch):
     from commands import console
 

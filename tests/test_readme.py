@@ -109,6 +109,18 @@ def test_the_days_print_what_the_readme_shows(tmp_path, language):
     assert len(printed) == len(blocks)
     for (commands, shown), output in zip(blocks, printed):
         assert as_shown(output) == as_shown(shown), f"{commands}printed:\n{output}"
+    if language == "zh_CN":
+        assert untranslated("".join(printed)) == []
+
+
+def untranslated(output: str) -> list[str]:
+    """The catalog's English sentences (four words or more) found in output that should be all Chinese."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "ledger" / "locale" / "zh_CN" / "LC_MESSAGES" / "yibao.po").open("rb") as file:
+        messages = [m.id for m in read_po(file) if isinstance(m.id, str) and m.context is None]
+    pieces = {piece.strip() for message in messages for piece in re.split(r"\{[^}]*\}|\n", message)}
+    return sorted(piece for piece in pieces if len(piece.split()) >= 4 and piece in output)
 
 
 def test_ci_runs_the_readmes_set_up_commands():
