@@ -14,6 +14,7 @@ import sys
 
 import click
 
+from commands.wide import fit_click
 from ledger.core.errors import BadInput, LedgerError
 from ledger.core.i18n import N_, _, catalog, language, translated
 
@@ -136,6 +137,7 @@ class LedgerGroup(click.Group):
     def main(self, *args, **kwargs):
         """Every run speaks the reader's language of the moment: its help, click's own words, its messages."""
         speak_click()
+        fit_click()
         in_language(self)
         return super().main(*args, **kwargs)
 
