@@ -854,3 +854,18 @@ def lives(yibao, make_id, make_code, tmp_path) -> dict[str, tuple[str, str, dict
             2022: [*empty[:8], *["uncovered"] * 4], 2023: ["resident-cover"] * 12, 2024: ["back-paid"] * 12,
             2025: [*["waiting"] * 3, *["resident-cover"] * 3, *empty[6:]]}),
     }
+
+
+def firm_person_and_hospital(yibao: Any, number: str, scheme: str, on: str) -> str:
+    """Through the CLI: a new ledger with the building-materials firm, `number` registered in `scheme` on `on`
+    (an employee of the firm), and the region's people's hospital."""
+    code = "91640100MA76A1B2CR"
+    assert yibao("init").exit_code == 0
+    assert yibao("employer", "register", "--code", code, "--name", "宁夏塞上建材有限公司", "--type", "enterprise",
+                 "--on", "2023-01-05").exit_code == 0
+    employer = ("--employer", code) if scheme == "employee" else ()
+    assert yibao("person", "register", "--id", number, "--name", "马明", "--sex", "M", "--scheme", scheme, *employer,
+                 "--on", on).exit_code == 0
+    assert yibao("institution", "register", "--code", HOSPITAL, "--name", "宁夏回族自治区人民医院", "--level", "3",
+                 "--kind", "hospital", "--region", "640104", "--on", "2020-01-01").exit_code == 0
+    return number

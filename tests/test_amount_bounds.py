@@ -10,6 +10,7 @@ import pytest
 
 from ledger.core.policy import Policy
 from ledger.intake import validation
+from tests.builders import firm_person_and_hospital
 from tests.conftest import stored_event_count
 
 CODE = "91640100MA76A1B2CR"
@@ -21,15 +22,7 @@ BOUNDS = ("amount_max_contribution_month", "amount_max_monthly_wage", "amount_ma
 @pytest.fixture
 def ready(yibao, make_id):
     """An employer, a flexible worker (the one who pays and spends) and an institution."""
-    assert yibao("init").exit_code == 0
-    assert yibao("employer", "register", "--code", CODE, "--name", "宁夏塞上建材有限公司", "--type", "enterprise",
-                 "--on", "2023-01-05").exit_code == 0
-    number = make_id(sex="M")
-    assert yibao("person", "register", "--id", number, "--name", "马明", "--sex", "M", "--scheme", "flexible",
-                 "--on", "2024-03-10").exit_code == 0
-    assert yibao("institution", "register", "--code", HOSPITAL, "--name", "宁夏回族自治区人民医院", "--level", "3",
-                 "--kind", "hospital", "--region", "640104", "--on", "2020-01-01").exit_code == 0
-    return number
+    return firm_person_and_hospital(yibao, make_id(sex="M"), "flexible", "2024-03-10")
 
 
 def above(parameter: str, times: int = 1) -> str:

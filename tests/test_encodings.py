@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from tests.builders import firm_person_and_hospital
 from tests.conftest import stored_event_count
 
 CODE = "91640100MA76A1B2CR"
@@ -19,15 +20,7 @@ SETTLEMENTS = "settlement_no,id_number,institution,kind,service_on,discharged_on
 @pytest.fixture
 def ready(yibao, make_id):
     """An employer with one employee, and an institution."""
-    assert yibao("init").exit_code == 0
-    assert yibao("employer", "register", "--code", CODE, "--name", "宁夏塞上建材有限公司", "--type", "enterprise",
-                 "--on", "2023-01-05").exit_code == 0
-    number = make_id(sex="M")
-    assert yibao("person", "register", "--id", number, "--name", "马明", "--sex", "M", "--scheme", "employee",
-                 "--employer", CODE, "--on", "2024-01-02").exit_code == 0
-    assert yibao("institution", "register", "--code", HOSPITAL, "--name", "宁夏回族自治区人民医院", "--level", "3",
-                 "--kind", "hospital", "--region", "640104", "--on", "2020-01-01").exit_code == 0
-    return number
+    return firm_person_and_hospital(yibao, make_id(sex="M"), "employee", "2024-01-02")
 
 
 def imports(number: str, student: str) -> dict[str, tuple[list[str], str]]:
