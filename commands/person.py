@@ -72,15 +72,10 @@ def register(ctx, id_number, name, sex, scheme, on, employer, birth, hukou, phon
     """
     operator = require_operator(operator)
     id_number = validation.id_number(id_number, "id")
-    birth_date = validation.birth_date_of(id_number)
-    if birth and validation.date(birth, "birth") != birth_date:
-        raise BadInput("birth", _("{birth} does not agree with the ID number (which says {birth_date})").format(
-            birth=birth, birth_date=birth_date))
-    sex = validation.choice(sex, "sex", SEXES)
-    if sex != validation.sex_of(id_number):
-        raise BadInput("sex", _("{sex} does not agree with the ID number's order code").format(sex=sex))
+    # The sex and the birth must agree with the ID number: the handler checks it (REG-2), for every caller.
+    birth_date = validation.date(birth, "birth") if birth else validation.birth_date_of(id_number)
     fields = dict(
-        id_number=id_number, name=validation.person_name(name, "name"), sex=sex,
+        id_number=id_number, name=validation.person_name(name, "name"), sex=validation.choice(sex, "sex", SEXES),
         scheme=validation.choice(scheme, "scheme", SCHEMES), on=effective_date(on),
         employer=validation.credit_code(employer, "employer") if employer else None, birth=birth_date,
         hukou=validation.text(hukou, "hukou", required=False), phone=validation.text(phone, "phone", required=False),

@@ -12,7 +12,6 @@ was marked where it is defined is looked up where it is shown with `i18n.transla
 from __future__ import annotations
 
 import ast
-import inspect
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -82,8 +81,3 @@ def _name(node: ast.expr) -> str:
 
 def _text(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def cleaned(doc: str) -> str:
-    """A docstring as the extractor keyed it (what `inspect.cleandoc` makes of it)."""
-    return inspect.cleandoc(doc)

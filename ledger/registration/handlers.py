@@ -81,6 +81,8 @@ def register_person(uow, *, id_number: str, name: str, sex: str, scheme: str, on
                     documents: list[str] = ()) -> Person:
     """REG-2 (an employee registration also registers maternity, REG-6, and puts the person on the employer's
     staff); a person cancelled earlier registers again on the same stream (MON-3)."""
+    birth = birth or birth_date_of(id_number)
+    check_identity(id_number, sex, birth, on)
     check_employer_for_scheme(scheme, employer)
     employing = uow.get(Employer.id_for(employer)) if employer else None
     if employer and employing is None:
@@ -99,8 +101,6 @@ def register_person(uow, *, id_number: str, name: str, sex: str, scheme: str, on
         person.record(PersonReregistered, scheme=scheme, employer=employer, on=on, operator=operator,
                       documents=documents)
     else:
-        birth = birth or birth_date_of(id_number)
-        check_identity(id_number, sex, birth, on)
         if scheme == "resident":
             check_registration(uow.policy, hukou, birth, on, documents)
         person = uow.add(Person.register(id_number=id_number, name=name, sex=sex, birth=birth, scheme=scheme,
