@@ -84,7 +84,7 @@ def statement_command(ctx, id_number, first, last, known_at, output_format):
 
         yibao account statement 640102199003070011 --from 2024-01-01 --to 2024-12-31 --json
     """
-    number = validation.id_number(id_number, "IDNO")
+    number = validation.known_id_number(id_number, "IDNO")
     until = effective_date(last, "to")
     moment = known_at_moment(known_at)
     with standing(ledger_from(ctx), number, moment) as found:

@@ -191,7 +191,7 @@ def list_(ctx, id_number, year, output_format):
 
         yibao benefit list 640102199003070011 --year 2025 --json
     """
-    rows = payment_rows(person_view(ledger_from(ctx), validation.id_number(id_number, "IDNO")), year)
+    rows = payment_rows(person_view(ledger_from(ctx), validation.known_id_number(id_number, "IDNO")), year)
     if printed(output_format, rows):
         return
 

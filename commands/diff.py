@@ -42,7 +42,7 @@ def command(ctx, id_number, first, second, on, output_format):
 
         yibao diff 640102199001011237 --known-at 2025-02-01T00:00:00Z --vs 2025-03-01T00:00:00Z --on 2025-01-15
     """
-    number = validation.id_number(id_number, "IDNO")
+    number = validation.known_id_number(id_number, "IDNO")
     moments = validation.timestamp(first, "known-at"), validation.timestamp(second, "vs")
     day = effective_date(on)
     ledger = ledger_from(ctx)

@@ -77,7 +77,7 @@ def insuinfo(ctx, id_number, everyone, on, known_at, shape):
         raise BadInput("IDNO", _("give the person's ID number, or --all for everyone"))
     from projections.exports import person_document
 
-    id_number = validation.id_number(id_number, "IDNO")
+    id_number = validation.known_id_number(id_number, "IDNO")
     document = shown(ctx, person_document(ledger_from(ctx), id_number, day, known_at_moment(known_at)), id_number)
     if shape == "ndjson":
         click.echo(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
@@ -129,7 +129,7 @@ def coverage(ctx, id_number, on, known_at):
     """
     from projections.exports import coverage_bundle, person_document
 
-    id_number = validation.id_number(id_number, "IDNO")
+    id_number = validation.known_id_number(id_number, "IDNO")
     document = shown(ctx, person_document(ledger_from(ctx), id_number, effective_date(on), known_at_moment(known_at)),
                      id_number)
     print_json(coverage_bundle(document))

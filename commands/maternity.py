@@ -102,7 +102,7 @@ def show(ctx, id_number, output_format):
 
         yibao maternity show 640102198506120020 --json
     """
-    view = person_view(ledger_from(ctx), validation.id_number(id_number, "IDNO"))
+    view = person_view(ledger_from(ctx), validation.known_id_number(id_number, "IDNO"))
     rows = []
     for event in view.events:
         if isinstance(event, MaternityClaimed):

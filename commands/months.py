@@ -36,7 +36,7 @@ def command(ctx, id_number, year, known_at, output_format):
         yibao months 640102199003070011 --format csv > months.csv
     """
     moment = known_at_moment(known_at)
-    rows = month_rows(person_view(ledger_from(ctx), validation.id_number(id_number, "IDNO"), moment), year)
+    rows = month_rows(person_view(ledger_from(ctx), validation.known_id_number(id_number, "IDNO"), moment), year)
     if printed(output_format, rows):
         return
     from commands.layout import Col, print_fitted

@@ -43,7 +43,7 @@ def command(ctx, id_number, on, known_at, output_format):
         yibao status 640102199003070011 --on 2024-01-31 --known-at 2024-03-01T00:00:00Z --json
         yibao status --id 640102199003070011 --format csv
     """
-    id_number = validation.id_number(id_number, "IDNO")
+    id_number = validation.known_id_number(id_number, "IDNO")
     asked = known_at_moment(known_at)
     moment = asked or datetime.datetime.now(datetime.timezone.utc)
     with standing(ledger_from(ctx), id_number, asked) as found:

@@ -215,7 +215,7 @@ def _is_person(number: str) -> bool:
 def _view(ledger, number, moment):
     """An ID number is all digits but a final check character; a credit code has letters."""
     if _is_person(number):
-        return ledger.view(validation.id_number(number, "IDNO"), moment)
+        return ledger.view(validation.known_id_number(number, "IDNO"), moment)
     try:
         return ledger.employer_view(validation.credit_code(number, "IDNO"), moment)
     except BadInput:

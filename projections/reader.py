@@ -20,14 +20,18 @@ from projections.standing import Folded, Tabled
 
 @contextmanager
 def standing(ledger: Any, id_number: str, known_at: datetime.datetime | None = None) -> Iterator[Folded]:
-    """As known at a past moment: the folds over the view as known then. As known now: the rows when current."""
-    if known_at is None and ledger.factory.__class__.__module__ != "eventsourcing.popo":
-        person_id = _person_id(ledger, id_number)
+    """The rows when they are current, as known now, or as known at a past moment after which none of the streams
+    they were folded from recorded anything (the view as known then is the view as known now). Otherwise the
+    folds over the view as known then."""
+    if ledger.factory.__class__.__module__ != "eventsourcing.popo":
         tables = Tables(ledger)
-        with ledger.recorder.datastore.transaction(commit=False) as cursor:
+        with tables.reading() as cursor:
+            # An ID number's index stream never changes once written (REG-3 keeps old numbers pointing).
+            person_id = tables.index(cursor, [id_number]).get(id_number) or _person_id(ledger, id_number)
             found = tables.current_views(cursor, [person_id], ledger.policy_at_position, months_later=True)
-            if person_id in found:
-                yield Tabled(found[person_id], tables, cursor, person_id)
+            current = found.get(person_id)
+            if current and (known_at is None or tables.recorded_by(cursor, current, known_at)):
+                yield Tabled(current, tables, cursor, person_id)
                 return
     yield Folded(ledger.view(id_number, known_at))
 

@@ -96,6 +96,8 @@ def test_a_json_query_on_sqlite_imports_neither_rich_nor_psycopg(tmp_path):
     assert code == 0, output
     assert json.loads(output)["id_number"] == "640102********1237"
     assert not imported(modules, "rich") and not imported(modules, "psycopg")
+    # A query looks a registered number up: python-stdnum's table of places is not read (60 ms).
+    assert not imported(modules, "stdnum.cn") and not imported(modules, "stdnum.numdb")
 
     code, modules, output = run_yibao(tmp_path, "status", number, "--on", "2025-04-01", "--db", url)
     assert code == 0 and "status of 640102********1237" in output and imported(modules, "rich.table")

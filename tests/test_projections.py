@@ -102,6 +102,48 @@ def test_catch_up_rebuild_and_the_folds_agree(store_url, make_id, make_code):
         ledger.close()
 
 
+def answered_at(ledger, number: str, moment: datetime.datetime, on: datetime.date) -> tuple[bool, dict]:
+    """Status as known at a past moment: whether the rows answered, and what was answered."""
+    with standing(ledger, number, moment) as found:
+        return isinstance(found, Tabled), status(found.view, on, moment, found)
+
+
+def test_a_past_known_at_is_read_from_the_rows_only_while_nothing_they_were_folded_from_is_newer(
+        store_url, make_id, make_code):
+    """DISP: as known at a moment after which none of the person's, the policy book's or the employers' streams
+    recorded anything, the rows answer (the view then is the view now); a later fact sends the query to the
+    folds as known then, and both answer what the folds as known then answer."""
+    from ledger.contributions.months import employers_of
+
+    ledger = open_ledger(store_url, initialise=True)
+    try:
+        numbers = a_region(ledger, make_id, make_code)
+        catch_up(ledger)
+        moment = datetime.datetime.now(datetime.timezone.utc)
+        time.sleep(0.002)
+
+        def folded(number, on):
+            return status(ledger.view(number, moment), on, moment)
+
+        on = D(2024, 9, 1)
+        assert all(answered_at(ledger, n, moment, on) == (True, folded(n, on)) for n in numbers)
+        desk = Desk(ledger)
+        pay_months(desk, numbers[4], "2024-04", "2024-04", on=D(2024, 4, 28))  # the person's own stream
+        code = next(iter(employers_of(ledger.view(numbers[0]))))
+        desk.defer(code=code, month=Month(2024, 9), months=1, on=D(2024, 8, 20), operator=OP)  # an employer's
+        catch_up(ledger)
+        for number in (numbers[0], numbers[4]):
+            tabled, answered = answered_at(ledger, number, moment, on)
+            assert not tabled and answered == folded(number, on)
+        assert answered_at(ledger, numbers[4], moment, on)[1] != status(ledger.view(numbers[4]), on, moment)
+        assert answered_at(ledger, numbers[5], moment, on) == (True, folded(numbers[5], on))
+        before = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+        with standing(ledger, numbers[5], before) as found:
+            assert not isinstance(found, Tabled) and not found.view.events  # not yet registered then
+    finally:
+        ledger.close()
+
+
 def test_check_finds_an_edited_row_and_rebuild_mends_it(store_url, make_id, make_code):
     ledger = open_ledger(store_url, initialise=True)
     try:

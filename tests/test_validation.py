@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -21,10 +22,52 @@ def test_reg_2_a_citizen_id_number_with_a_wrong_check_digit_is_refused():
         validation.id_number("640102199001011236")
 
 
-@pytest.mark.parametrize("text", ["64010219900101123", "640102199002301234", "64010219900101123A", ""])
+@pytest.mark.parametrize("text", ["64010219900101123", "640102199002301234", "64010219900101123A", "",
+                                  "110001200001010007"])  # a place python-stdnum lists without a county
 def test_reg_2_malformed_id_numbers_are_refused(text):
     with pytest.raises(BadInput, match="^id: "):
         validation.id_number(text, "id")
+
+
+@given(st.text("0123456789", min_size=6, max_size=6), st.dates(datetime.date(1890, 1, 1)),
+       st.text("0123456789", min_size=3, max_size=3), st.sampled_from(["", "0", "X"]), st.sampled_from(
+           ["right", "wrong", "month 13", "short", "long"]))
+def test_reg_2_a_number_looked_up_is_refused_for_all_python_stdnum_refuses_but_its_place(
+        place, birth, order, extra, fault):
+    """`known_id_number` (the queries' check) says what stdnum's ric says, the table of places apart."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import InvalidComponent, ValidationError
+
+    body = place + (birth.strftime("%Y%m%d") if fault != "month 13" else f"{birth.year:04d}13{birth.day:02d}") + order
+    check = ric.calc_check_digit(body + "0")
+    text = body + (check if fault != "wrong" else "X0"[check == "X"] if check != "0" else "1")
+    text = {"short": text[:-1], "long": text + extra + "1"}.get(fault, text)
+    try:
+        ric.validate(text)
+        expected = None
+    except ValidationError as error:
+        expected = error
+    except KeyError:  # stdnum's table lists some places without a county
+        expected = InvalidComponent()
+    if fault == "right":
+        assert expected is None or isinstance(expected, InvalidComponent)
+        with pytest.raises(BadInput, match="^id_number: .*parts") if expected else contextlib.nullcontext():
+            validation.id_number(text)
+    try:
+        assert validation.known_id_number(text) == text
+    except BadInput as refused:
+        assert expected is not None and str(refused).startswith("IDNO: ")
+    else:
+        place_only = isinstance(expected, InvalidComponent) and ric.get_birth_date(text)
+        assert expected is None or place_only
+
+
+def test_reg_2_a_lookup_refuses_a_wrong_check_digit_naming_the_argument():
+    assert validation.known_id_number("640102199001011237") == "640102199001011237"
+    with pytest.raises(BadInput, match="^IDNO: .*check digit"):
+        validation.known_id_number("640102199001011236")
+    with pytest.raises(BadInput, match="^IDNO: .*length"):
+        validation.known_id_number("64010219900101123")
 
 
 def test_reg_2_the_order_code_tells_the_sex():

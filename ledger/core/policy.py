@@ -10,7 +10,7 @@ import datetime
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
+from pathlib import Path
 
 from ledger.core.errors import RuleViolation
 from ledger.core.i18n import _
@@ -54,7 +54,7 @@ class Policy:
 
     @classmethod
     def defaults(cls) -> Policy:
-        data = json.loads(resources.files("ledger.core").joinpath("policy_defaults.json").read_text("utf-8"))
+        data = json.loads((Path(__file__).parent / "policy_defaults.json").read_text("utf-8"))
         return cls(
             [Parameter(p["name"], p["value"], datetime.date.fromisoformat(p["from"]), p["source"], p["assumed"],
                        tuple(p.get("choices", ()))) for p in data["parameters"]],

@@ -40,6 +40,8 @@ class Current:
     version: int
     horizon: datetime.date
     last_receipt: datetime.date | None
+    read: dict[UUID, int] = field(default_factory=dict)
+    """The version of each stream the rows' fold read (the person's, the policy book's, employers')."""
 
 
 @dataclass
@@ -103,6 +105,19 @@ class Tables:
                 cursor.execute(f"SET LOCAL idle_in_transaction_session_timeout = '{FOLDING_IDLE}'")
             yield cursor
 
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A cursor for a query's few reads. On PostgreSQL, statements on the library's autocommit connection:
+        under READ COMMITTED each statement sees its own snapshot inside a transaction or out of one, and the rows
+        only move forward, so a read after the currency check never sees an older answer; leaving out BEGIN and
+        ROLLBACK saves two of a status query's round trips."""
+        if not self.postgres:
+            with self.datastore.transaction(commit=False) as cursor:
+                yield cursor
+            return
+        with self.datastore.get_connection() as connection:
+            yield connection.cursor()
+
     # -- values in and out ----------------------------------------------------------------------------
 
     def adapt(self, value: Any) -> Any:
@@ -162,6 +177,20 @@ class Tables:
             found.update({self.stream_id(row["originator_id"]): (row["nid"], row["version"])
                           for row in cursor.fetchall()})
         return found
+
+    def recorded_by(self, cursor: Any, current: Current, moment: datetime.datetime) -> bool:
+        """Whether every stream the rows were folded from had all its facts recorded by `moment`: the view as
+        known then is then the view as known now, and the rows answer for it. Each stream's last fact is the
+        latest it recorded (a stream's facts are created in version order)."""
+        pairs = list(current.read.items())
+        cursor.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events} WHERE "
+                       + " OR ".join([f"(originator_id = {self.mark} AND originator_version = {self.mark})"] *
+                                     len(pairs)), [v for s, version in pairs for v in (self.adapt(s), version)])
+        mapper, last = self.ledger.mapper, cursor.fetchall()
+        return len(last) == len(pairs) and all(
+            mapper.to_domain_event(StoredEvent(self.stream_id(row["originator_id"]), row["originator_version"],
+                                               row["topic"], bytes(row["state"]))).timestamp <= moment
+            for row in last)
 
     def streams_with(self, cursor: Any, topics: list[str], after: int = 0) -> Iterator[UUID]:
         """The streams that have a fact of these topics, in recorded order of that fact (paged)."""
@@ -234,7 +263,8 @@ class Tables:
             if max(now.get(s, (0, 0))[0] for s in read) != row["position"]:
                 continue
             current[pid] = Current(self._light_view(pid, row, deferrals[pid], policy), now[pid][1],
-                                   _date(row["horizon"]), _date(row["last_receipt"]))
+                                   _date(row["horizon"]), _date(row["last_receipt"]),
+                                   {s: now[s][1] for s in read if s in now})
         if months_later:
             for pid, found in current.items():
                 found.view.preset_later("months", lambda pid=pid, view=found.view: self.shown(
