@@ -526,6 +526,28 @@ def res_7_newborns_special_groups_and_a_person_from_employee_insurance_with_no_g
     return number, gap, poor
 
 
+def con_8_aud_2_a_reversed_deferral_no_longer_defers_the_staffs_months(desk: Desk, make_code, make_id):
+    """The person's folds read an employer's deferrals, and its reversals, whichever way the employer is read (the
+    whole stream, or on a store only those facts)."""
+    from projections.months import month_rows
+
+    code, (number,) = employer_with_staff(desk, make_code, make_id)
+    declare(desk, code, 2024, {number: "6000"})
+    desk.defer(code=code, month=Month(2024, 3), months=2, on=D(2024, 2, 20), operator=OP)
+    for month in (2, 3, 4):
+        desk.assess_month(month=Month(2024, month), operator=OP)
+
+    def states() -> tuple[list[str], list[str]]:
+        uow = desk.ledger.unit_of_work()
+        return ([row["state"] for row in month_rows(desk.view(number))],
+                [row["state"] for row in month_rows(uow.view(uow.person(number)))])
+
+    assert states() == (["assessed", "deferred", "deferred"],) * 2
+    seq = next(e.originator_version for e in desk.employer_history(code) if type(e).__name__ == "DeferralAgreed")
+    desk.correct_employer(code=code, seq=seq, reason="协议未签署", on=D(2024, 3, 5), operator=OP)
+    assert states() == (["assessed", "assessed", "assessed"],) * 2
+
+
 def ref_3_r18_the_refund_and_the_cancellation_are_recorded_together(desk: Desk, make_id):
     abroad, moving, employed = (resident_person(desk, make_id) for _ in range(3))
     for number in (abroad, moving, employed):

@@ -299,6 +299,11 @@ def test_ref_3_r18_the_refund_and_the_cancellation_are_recorded_together_on_both
         reopened.close()
 
 
+def test_con_8_aud_2_a_reversed_deferral_no_longer_defers_the_staffs_months_on_both_stores(ledger, make_code,
+                                                                                          make_id):
+    builders.con_8_aud_2_a_reversed_deferral_no_longer_defers_the_staffs_months(ledger, make_code, make_id)
+
+
 def test_res_2_r9_every_group_is_flagged_and_its_share_comes_from_policy_on_both_stores(ledger, make_id):
     builders.res_2_r9_every_group_can_be_flagged_and_its_share_comes_from_policy(ledger, make_id)
 

@@ -13,7 +13,14 @@ from ledger.core.errors import BadInput, RuleViolation
 from ledger.core.month import Month
 from ledger.intake import files
 from projections.months import month_rows
-from tests.builders import OP, declare, employer_with_staff, flexible, pay
+from tests.builders import (
+    OP,
+    con_8_aud_2_a_reversed_deferral_no_longer_defers_the_staffs_months,
+    declare,
+    employer_with_staff,
+    flexible,
+    pay,
+)
 
 D = datetime.date
 
@@ -306,6 +313,10 @@ def test_con_8_deferred_months_are_owed_but_not_in_arrears_until_the_deferral_en
     assert desk.employer_debt(code, D(2024, 5, 2)).arrears == Decimal("1440.00")
     rows = month_rows(desk.view(number))
     assert [row["state"] for row in rows] == ["assessed", "deferred", "deferred"]
+
+
+def test_con_8_aud_2_a_reversed_deferral_no_longer_defers_the_staffs_months(desk, make_code, make_id):
+    con_8_aud_2_a_reversed_deferral_no_longer_defers_the_staffs_months(desk, make_code, make_id)
 
 
 def test_reg_4_an_employer_owing_contributions_is_not_cancelled_and_the_amount_is_named(desk, make_code, make_id):

@@ -12,9 +12,10 @@ from eventsourcing.application import AggregateNotFoundError, Application, Repos
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
 from ledger.contributions.deferral import deferral_periods
+from ledger.contributions.events import DeferralAgreed
 from ledger.contributions.months import employers_of
 from ledger.core.errors import Conflict, NotFound, StorageFailure
-from ledger.core.events import LedgerEvent
+from ledger.core.events import EventReversed, LedgerEvent, topics_of
 from ledger.core.i18n import _
 from ledger.core.jobs import Job
 from ledger.core.policy import Policy
@@ -106,12 +107,20 @@ class Ledger(Application):
 
     def deferrals(self, codes: set[str], known_at: datetime.datetime | None = None) -> Deferrals:
         """Employers' deferral periods as known at a moment (CON-8)."""
-        found = {}
-        for code in codes:
-            employer = self.stream(Employer.id_for(code))
-            found[code] = deferral_periods(View(employer.history, policy=self.default_policy, known_at=known_at)) \
-                if employer is not None else []
-        return found
+        return {code: deferral_periods(View(self.deferral_facts(Employer.id_for(code)), policy=self.default_policy,
+                                            known_at=known_at)) for code in codes}
+
+    def deferral_facts(self, employer_id: Any) -> list[LedgerEvent]:
+        """An employer's deferral agreements and the reversals among its facts, all a person's folds need of it
+        (CON-8): read by topic, not the whole stream (a large employer's is tens of thousands of hirings)."""
+        if self.factory.__class__.__module__ == "eventsourcing.popo":
+            employer = self.stream(employer_id)
+            return employer.history if employer is not None else []
+        from ledger.store.tables import Tables
+
+        tables = Tables(self)
+        with tables.reading() as cursor:
+            return tables.facts_of(cursor, employer_id, [*topics_of(DeferralAgreed), *topics_of(EventReversed)])
 
     def job(self, kind: str) -> Job | None:
         return self.stream(Job.id_for(kind))

@@ -215,10 +215,13 @@ class UnitOfWork:
             return sorted(self.tables.months_where(cursor, condition.replace("?", self.tables.mark), params))
 
     def deferrals(self, codes: Iterable[str]) -> Deferrals:
+        """An employer this command has read: from its view; else only its deferral facts are read."""
         found = {}
         for code in codes:
-            employer = self.get(Employer.id_for(code))
-            found[code] = deferral_periods(self.view(employer)) if employer is not None else []
+            employer_id = Employer.id_for(code)
+            employer = self._streams.get(employer_id)
+            found[code] = deferral_periods(self.view(employer) if employer is not None else View(
+                self.ledger.deferral_facts(employer_id), policy=self.default_policy))
         return found
 
     # -- writing ----------------------------------------------------------------------------------
