@@ -95,3 +95,28 @@ def test_a_person_born_on_29_february_comes_of_age_on_28_february():
 
     assert birthday(datetime.date(2004, 2, 29), 18) == datetime.date(2022, 2, 28)
     assert birthday(datetime.date(2004, 2, 29), 20) == datetime.date(2024, 2, 29)
+
+
+def test_projections_check_passes_the_demo_ledger_and_fails_it_once_a_table_row_is_edited(yibao, store_url):
+    """The nightly check (issue 12): exit 0 when the live tables are what a rebuild makes, 1 naming the table when a
+    row was edited behind the ledger's back; a rebuild mends it."""
+    from decimal import Decimal
+
+    from ledger.store.opening import open_ledger
+    from ledger.store.tables import Tables
+
+    assert yibao("demo", "--persons", "30").exit_code == 0
+    checked = yibao("projections", "check")
+    assert checked.exit_code == 0, checked.output
+    ledger = open_ledger(store_url)
+    try:
+        tables = Tables(ledger)
+        with ledger.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"UPDATE yibao_person_months SET received = received + {tables.mark} WHERE month = "
+                           f"(SELECT MIN(month) FROM yibao_person_months)", [tables.adapt(Decimal("0.01"))])
+    finally:
+        ledger.close()
+    edited = yibao("projections", "check")
+    assert edited.exit_code == 1 and "yibao_person_months" in edited.output, edited.output
+    assert yibao("projections", "rebuild").exit_code == 0
+    assert yibao("projections", "check").exit_code == 0
