@@ -10,10 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ledger.core.errors import NotFound
-from ledger.core.i18n import _
 from ledger.core.view import View
-from ledger.registration.person import IdNumberIndex
+from ledger.registration.person import not_registered
 from ledger.store.tables import Tables
 from projections.standing import Folded, Tabled
 
@@ -26,8 +24,9 @@ def standing(ledger: Any, id_number: str, known_at: datetime.datetime | None = N
     if ledger.factory.__class__.__module__ != "eventsourcing.popo":
         tables = Tables(ledger)
         with tables.reading() as cursor:
-            # An ID number's index stream never changes once written (REG-3 keeps old numbers pointing).
-            person_id = tables.index(cursor, [id_number]).get(id_number) or _person_id(ledger, id_number)
+            person_id = tables.index(cursor, [id_number]).get(id_number)
+            if person_id is None:
+                raise not_registered(id_number)
             found = tables.current_views(cursor, [person_id], ledger.policy_at_position, months_later=True)
             current = found.get(person_id)
             if current and (known_at is None or tables.recorded_by(cursor, current, known_at)):
@@ -44,10 +43,3 @@ def person_view(ledger: Any, id_number: str, known_at: datetime.datetime | None 
             view.memo("months", dict)  # read inside the transaction that found the rows current
     return view
 
-
-def _person_id(ledger: Any, id_number: str) -> Any:
-    index = ledger.stream(IdNumberIndex.id_for(id_number))
-    if index is None:
-        raise NotFound("id", _("no person is registered with ID number {number} (REG-2): check the number, or "
-                               "register the person first (yibao person register)").format(number=id_number))
-    return index.person_id

@@ -7,7 +7,9 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from ledger.core.errors import NotFound
 from ledger.core.events import Stream, formerly
+from ledger.core.i18n import _
 from ledger.core.ids import natural_id
 from ledger.registration.events import PersonRegistered
 
@@ -19,6 +21,12 @@ class Person(Stream):
     @classmethod
     def register(cls, **fields: Any) -> Person:
         return cls.open(PersonRegistered, uuid4(), **fields)
+
+
+def not_registered(id_number: str) -> NotFound:
+    """REG-2: the refusal wherever a person is looked up by an ID number no one holds."""
+    return NotFound("id", _("no person is registered with ID number {id_number} (REG-2): check the number, or "
+                            "register the person first (yibao person register)").format(id_number=id_number))
 
 
 @formerly("ledger.person:IdNumberIndex")

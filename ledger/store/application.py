@@ -22,7 +22,7 @@ from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook, policy_from
 from ledger.registration.employer import Employer
-from ledger.registration.person import IdNumberIndex, Person
+from ledger.registration.person import IdNumberIndex, Person, not_registered
 from ledger.store import catalogue  # noqa: F401  (every event class, old topics registered, before any read)
 from ledger.store.transcodings import DateAsISO, MonthAsISO
 from ledger.store.unit_of_work import UnitOfWork
@@ -77,8 +77,7 @@ class Ledger(Application):
     def find_person(self, id_number: str) -> Person:
         index = self.stream(IdNumberIndex.id_for(id_number))
         if index is None:
-            raise NotFound("id", _("no person is registered with ID number {id_number} (REG-2): check the number, "
-                                   "or register the person first (yibao person register)").format(id_number=id_number))
+            raise not_registered(id_number)
         return self.repository.get(index.person_id)
 
     def find_employer(self, code: str) -> Employer:

@@ -26,7 +26,7 @@ from ledger.core.policy import Policy
 from ledger.core.view import Deferrals, View
 from ledger.policy.book import PolicyBook
 from ledger.registration.employer import Employer
-from ledger.registration.person import IdNumberIndex, Person
+from ledger.registration.person import IdNumberIndex, Person, not_registered
 from ledger.store import registry
 from ledger.store.tables import Tables
 
@@ -77,8 +77,7 @@ class UnitOfWork:
     def person(self, id_number: str) -> Person:
         person = self.person_or_none(id_number)
         if person is None:
-            raise NotFound("id", _("no person is registered with ID number {id_number} (REG-2): check the number, "
-                                   "or register the person first (yibao person register)").format(id_number=id_number))
+            raise not_registered(id_number)
         return person
 
     def person_or_none(self, id_number: str) -> Person | None:
